@@ -80,6 +80,9 @@ class Person:
     recent_grids: frozenset[str] = frozenset()
     # No-show rate in per mille from the attendance record; reliable people first for critical shifts.
     no_show_permille: int = 0
+    # Fair share of work in this horizon, computed by the caller within the person's category;
+    # minutes above it are penalised (None: no fairness term for this person).
+    fair_share_minutes: int | None = None
 
     def skill_valid(self, skill: str, at_minute: int) -> bool:
         return any(s.name == skill and (s.valid_until is None or s.valid_until >= at_minute) for s in self.skills)
@@ -183,8 +186,9 @@ class Rules:
     min_rest_minutes: int = 0
     forbidden_successions: tuple[Succession, ...] = ()
     max_minutes_per_day: int | None = None
-    # Over-staffing beyond demand: allowed (penalised) up to this many extra heads per shift.
-    max_extra_heads: int = 0
+    # Over-staffing beyond a demand line: allowed (penalised) up to this many extra heads per line;
+    # None: no limit (the Curtois benchmark).
+    max_extra_heads: int | None = 0
 
 
 @dataclass(frozen=True, slots=True)
