@@ -1,0 +1,23 @@
+"""Every model, imported once so the metadata (and Alembic) sees all tables."""
+
+from scheduler.audit.models import AuditEntry
+from scheduler.availability.models import AvailabilityException, Preference, WeeklyWindow
+from scheduler.db import Base
+from scheduler.people.models import Person, PersonSkill, Skill
+from scheduler.rosters.models import (
+    Assignment,
+    Roster,
+    Shift,
+    ShiftDemand,
+    ShiftTemplate,
+    TaskType,
+    TemplateDemand,
+    UnmetDemand,
+)
+from scheduler.territory.models import Community, District, Grid, Street
+
+__all__ = [
+    "Assignment", "AuditEntry", "AvailabilityException", "Base", "Community", "District", "Grid",
+    "Person", "PersonSkill", "Preference", "Roster", "Shift", "ShiftDemand", "ShiftTemplate", "Skill",
+    "Street", "TaskType", "TemplateDemand", "UnmetDemand", "WeeklyWindow",
+]
