@@ -6,10 +6,10 @@ import enum
 from datetime import datetime, time
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Time
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import AwareDateTime, Base
-from scheduler.people.models import str_enum
+from scheduler.people.models import Person, str_enum
 
 
 class WeeklyWindow(Base):
@@ -26,6 +26,8 @@ class WeeklyWindow(Base):
     weekday: Mapped[int] = mapped_column()
     start: Mapped[time] = mapped_column(Time)
     end: Mapped[time] = mapped_column(Time)
+
+    person: Mapped[Person] = relationship()
 
 
 class ExceptionKind(enum.StrEnum):
@@ -48,6 +50,8 @@ class AvailabilityException(Base):
     ends_at: Mapped[datetime] = mapped_column(AwareDateTime())
     note: Mapped[str | None] = mapped_column(String(200))
 
+    person: Mapped[Person] = relationship()
+
 
 class Preference(Base):
     """A soft wish: wanted or unwanted work on a weekday and/or task type."""
@@ -60,3 +64,5 @@ class Preference(Base):
     task_type: Mapped[str | None] = mapped_column(String(32))
     wanted: Mapped[bool] = mapped_column(Boolean)
     weight: Mapped[int] = mapped_column(default=10)
+
+    person: Mapped[Person] = relationship()
