@@ -11,7 +11,9 @@ from optimizer.curtois import read_instance, solution_to_rows, to_problem, write
 from optimizer.params import SolveParams
 
 
-def run_curtois(path: str | Path, seconds: float, workers: int, out: str | Path | None = None) -> dict[str, Any]:
+def run_curtois(
+    path: str | Path, seconds: float, workers: int, out: str | Path | None = None
+) -> dict[str, Any]:
     """Solve one instance file; the objective reported is the checker's, not the model's.
 
     ``out``: write the roster there as ``EmployeeID,Day,ShiftID`` CSV.
@@ -25,7 +27,7 @@ def run_curtois(path: str | Path, seconds: float, workers: int, out: str | Path 
     elapsed = time.monotonic() - started
     report = check(problem, solution)
     if out is not None:
-        comment = f"{instance.name} objective={report.objective} bound={solution.bound} status={solution.status}"
+        comment = f"objective={report.objective} bound={solution.bound} status={solution.status}"
         write_roster_csv(solution_to_rows(problem, solution), out, comment=comment)
     return {
         "instance": instance.name,
