@@ -3,6 +3,7 @@
 from scheduler.audit.models import AuditEntry
 from scheduler.availability.models import AvailabilityException, Preference, WeeklyWindow
 from scheduler.db import Base
+from scheduler.jobs.models import Job
 from scheduler.people.models import Person, PersonSkill, Skill
 from scheduler.rosters.models import (
     Assignment,
@@ -17,7 +18,7 @@ from scheduler.rosters.models import (
 from scheduler.territory.models import Community, District, Grid, Street
 
 __all__ = [
-    "Assignment", "AuditEntry", "AvailabilityException", "Base", "Community", "District", "Grid",
+    "Assignment", "AuditEntry", "AvailabilityException", "Base", "Community", "District", "Grid", "Job",
     "Person", "PersonSkill", "Preference", "Roster", "Shift", "ShiftDemand", "ShiftTemplate", "Skill",
     "Street", "TaskType", "TemplateDemand", "UnmetDemand", "WeeklyWindow",
 ]
