@@ -59,6 +59,8 @@ class Person:
     skills: tuple[Skill, ...] = ()
     home_grid: str | None = None
     home_community: str | None = None
+    # Communities this person serves (territory); None: any community of the problem.
+    communities: frozenset[str] | None = None
     # Availability: None means available at any time; otherwise a shift must lie inside one window.
     available: tuple[Window, ...] | None = None
     absences: tuple[Window, ...] = ()
