@@ -141,13 +141,16 @@ def _rest(problem: Problem, person: Person, shifts: list[Shift]) -> Iterator[str
                         f"rest: person {person.id} has {b.start - a.end} min between shift {a.id} "
                         f"(day {a.day}) and {b.id} (day {b.day}) < min_rest_minutes {rest}"
                     )
-    worked_types = {(s.day, s.task_type) for s in shifts}
+    cannot_follow: dict[str, list[str]] = defaultdict(list)
     for succession in problem.rules.forbidden_successions:
-        for day, task_type in sorted(worked_types):
-            if task_type == succession.first and (day + 1, succession.then) in worked_types:
+        cannot_follow[succession.first].append(succession.then)
+    worked_types = {(s.day, s.task_type) for s in shifts}
+    for day, first in sorted(worked_types):
+        for then in cannot_follow[first]:
+            if (day + 1, then) in worked_types:
                 yield (
-                    f"rest: person {person.id} works {succession.first!r} on day {day} and "
-                    f"{succession.then!r} on day {day + 1} (forbidden succession)"
+                    f"rest: person {person.id} works {first!r} on day {day} and "
+                    f"{then!r} on day {day + 1} (forbidden succession)"
                 )
 
 
@@ -292,8 +295,17 @@ def _soft(problem: Problem, worked: list[_Worked]) -> Iterator[PenaltyLine]:
             terms.append(("fairness", p.id, _hours_up(load - p.fair_share_minutes), wt.fairness_per_hour))
         if p.quota_minutes_due > 0:
             terms.append(("quota", p.id, _hours_up(p.quota_minutes_due - load), wt.quota_per_hour))
+    of_person_day: dict[tuple[str, int], list[Shift]] = defaultdict(list)
+    for w in worked:
+        of_person_day[(w.person.id, w.shift.day)].append(w.shift)
     for index, r in enumerate(problem.requests):
-        matching = [s for s in of_person[r.person_id] if _matches(r.shift_id, r.day, r.task_type, s)]
+        # A request by day only looks at that day's shifts; by shift id at all of the person's.
+        candidates = (
+            of_person[r.person_id]
+            if r.shift_id is not None or r.day is None
+            else of_person_day[(r.person_id, r.day)]
+        )
+        matching = [s for s in candidates if _matches(r.shift_id, r.day, r.task_type, s)]
         amount = (0 if matching else 1) if r.wanted else len(matching)
         terms.append(("preference", str(index), amount, r.weight * wt.preference))
     for p in problem.people:
