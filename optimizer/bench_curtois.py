@@ -27,7 +27,10 @@ def run_curtois(
     elapsed = time.monotonic() - started
     report = check(problem, solution)
     if out is not None:
-        comment = f"objective={report.objective} bound={solution.bound} status={solution.status}"
+        comment = (
+            f"objective={report.objective} model_objective={solution.objective} "
+            f"bound={solution.bound} status={solution.status} hard_violations={len(report.violations)}"
+        )
         write_roster_csv(solution_to_rows(problem, solution), out, comment=comment)
     return {
         "instance": instance.name,
