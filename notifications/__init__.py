@@ -1,0 +1,1 @@
+"""Delivery of SMS, calendar invitations and e-mail; parsing of provider callbacks."""

@@ -1,0 +1,1 @@
+"""Calendar: iCalendar invitations (iTIP) and per-person subscription feeds."""

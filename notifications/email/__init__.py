@@ -1,0 +1,1 @@
+"""E-mail: one mailer per transport behind the Mailer protocol, and iMIP invitation building."""
