@@ -1,0 +1,89 @@
+"""Split a problem into independent parts: connected components of the person–shift eligibility
+graph. Every README term is per person or per shift, so parts share no constraint or penalty."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from optimizer.problem import Person, Problem, Shift
+
+Triple = tuple[Person, Shift, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One independent sub-problem; ``request_index[i]`` is request i's index in the whole problem."""
+
+    problem: Problem
+    triples: tuple[Triple, ...]
+    request_index: tuple[int, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.triples)
+
+
+def split(problem: Problem, triples: Sequence[Triple]) -> list[Part]:
+    """Parts ordered small to large; people and shifts without any variable form one last part."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for person, shift, _ in triples:
+        a, b = f"p:{person.id}", f"s:{shift.id}"
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    idle = "idle"  # the part of everything no variable touches
+    people_of: dict[str, list[Person]] = {}
+    shifts_of: dict[str, list[Shift]] = {}
+    for p in problem.people:
+        people_of.setdefault(root(f"p:{p.id}") if f"p:{p.id}" in parent else idle, []).append(p)
+    for s in problem.shifts:
+        shifts_of.setdefault(root(f"s:{s.id}") if f"s:{s.id}" in parent else idle, []).append(s)
+    if len(set(people_of) | set(shifts_of)) <= 1:
+        return [Part(problem, tuple(triples), tuple(range(len(problem.requests))))]
+    triples_of: dict[str, list[Triple]] = {}
+    for triple in triples:
+        triples_of.setdefault(root(f"s:{triple[1].id}"), []).append(triple)
+    keys = sorted(set(people_of) | set(shifts_of), key=lambda k: (k == idle, len(triples_of.get(k, [])), k))
+    return [_part(problem, people_of.get(k, []), shifts_of.get(k, []), triples_of.get(k, [])) for k in keys]
+
+
+def _part(problem: Problem, people: list[Person], shifts: list[Shift], triples: list[Triple]) -> Part:
+    person_ids, shift_ids = {p.id for p in people}, {s.id for s in shifts}
+    requests = [(i, r) for i, r in enumerate(problem.requests) if r.person_id in person_ids]
+    sub = dataclasses.replace(
+        problem,
+        people=tuple(people),
+        shifts=tuple(shifts),
+        requests=tuple(r for _, r in requests),
+        pins=tuple(p for p in problem.pins if p.shift_id in shift_ids),
+        previous=frozenset((p, s) for p, s in problem.previous if s in shift_ids),
+    )
+    return Part(sub, tuple(triples), tuple(i for i, _ in requests))
+
+
+def empty_roster_cost(problem: Problem) -> int:
+    """Objective of the roster with nobody assigned: what a part not solved yet stands for in
+    progress reports (an upper estimate, exact for the idle part)."""
+    w = problem.weights
+    points = 0
+    for s in problem.shifts:
+        under = s.under_weight if s.under_weight is not None else w.shortfall(s.priority)
+        points += under * s.headcount
+        points += sum(n.count * (w.party_lead if n.kind == "party_lead" else w.composition) for n in s.needs)
+    points += w.change * len(problem.previous)  # previous is already restricted to the part's shifts
+    points += sum(
+        w.quota_per_hour * -(-p.quota_minutes_due // 60) for p in problem.people if p.quota_minutes_due > 0
+    )
+    points += sum(r.weight * w.preference for r in problem.requests if r.wanted)
+    return points

@@ -1,0 +1,30 @@
+"""Soft: every demand line gets its count of people; each missing person costs the shift's
+shortfall weight (by priority), each extra head the overstaff weight — never infeasible."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from optimizer.builder import RosterModel
+
+
+def coverage(m: RosterModel) -> None:
+    weights, cap = m.problem.weights, m.problem.rules.max_extra_heads
+    for shift in m.problem.shifts:
+        under = shift.under_weight if shift.under_weight is not None else weights.shortfall(shift.priority)
+        over = shift.over_weight if shift.over_weight is not None else weights.overstaff
+        for line, demand in enumerate(shift.demands):
+            people = m.people_on_line.get((shift.id, line), [])
+            assigned = sum(m.x[p, shift.id, line] for p in people)
+            most = len(people) if cap is None else min(len(people), demand.count + cap)
+            tag = f"{shift.id}#{line}"
+            missing = m.excess(demand.count - assigned, demand.count, f"missing[{tag}]")
+            m.penalise(missing, under, kind="shortfall", subject=shift.id)
+            if over != 0:
+                m.penalise(
+                    m.excess(assigned - demand.count, most - demand.count, f"extra[{tag}]"),
+                    over,
+                    kind="overstaff",
+                    subject=shift.id,
+                )

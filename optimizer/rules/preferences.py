@@ -1,0 +1,38 @@
+"""Soft: wishes — a wanted shift (or day) not worked, or each unwanted one worked, costs
+request.weight × weights.preference."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from optimizer.problem import Request, Shift
+
+if TYPE_CHECKING:
+    from optimizer.builder import RosterModel
+
+
+def matches(request: Request, shift: Shift) -> bool:
+    if request.shift_id is not None:
+        return shift.id == request.shift_id
+    return shift.day == request.day and (request.task_type is None or shift.task_type == request.task_type)
+
+
+def preferences(m: RosterModel) -> None:
+    for index, request in enumerate(m.problem.requests):
+        weight = request.weight * m.problem.weights.preference
+        subject = str(index)
+        lits = [
+            m.on(request.person_id, s.id)
+            for s in m.shifts_of.get(request.person_id, [])
+            if matches(request, s)
+        ]
+        if not request.wanted:
+            m.penalise(sum(lits), weight, kind="preference", subject=subject)
+        elif not lits:
+            m.penalise(1, weight, kind="preference", subject=subject)
+        elif weight != 0:
+            missed = m.model.new_bool_var(f"wish_missed[{index}|{request.person_id}]")
+            m.model.add_bool_or([*lits, missed])
+            for lit in lits:
+                m.model.add_implication(lit, missed.Not())
+            m.penalise(missed, weight, kind="preference", subject=subject)

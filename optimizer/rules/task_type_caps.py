@@ -1,0 +1,16 @@
+"""Hard: at most max_shifts_of_type(t) shifts of each task type per person (e.g. 2 night patrols)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from optimizer.builder import RosterModel
+
+
+def task_type_caps(m: RosterModel) -> None:
+    for person in m.problem.people:
+        for task_type, cap in person.max_shifts_by_type:
+            lits = [m.on(person.id, s.id) for s in m.shifts_of.get(person.id, []) if s.task_type == task_type]
+            if len(lits) > cap:
+                m.model.add(sum(lits) <= cap)

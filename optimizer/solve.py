@@ -1,0 +1,234 @@
+"""solve(problem) -> Solution: validate, split into independent parts, solve each with CP-SAT,
+join, read the breakdown back from the penalty ledger and explain every shortfall."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from optimizer.builder import RosterModel, build
+from optimizer.decompose import Part, empty_roster_cost, split
+from optimizer.eligibility import eligible_triples
+from optimizer.explain import explain
+from optimizer.params import SolveParams
+from optimizer.problem import Problem
+from optimizer.solution import Assignment, PenaltyLine, Progress, Solution, SolveStats, SolveStatus
+from optimizer.validate import validate
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class _PartResult:
+    status: SolveStatus
+    assignments: list[Assignment]
+    breakdown: list[PenaltyLine]
+    objective: int
+    bound: int
+    variables: int = 0
+    constraints: int = 0
+    branches: int = 0
+    conflicts: int = 0
+    spent: float = 0.0  # seconds, or deterministic time in deterministic mode
+
+
+@dataclass
+class _Run:
+    """State shared by the solving thread, the CP-SAT callback thread and the stop watcher."""
+
+    params: SolveParams
+    on_progress: ProgressFn | None
+    started: float
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    current: cp_model.CpSolver | None = None  # a full (not first-solution-only) search in progress
+    stopped: bool = False
+    solutions: int = 0
+    done_objective: int = 0
+    done_bound: int = 0
+    pending: int = 0  # empty-roster cost of the parts not solved yet
+
+    def watch(self, stop: threading.Event, finished: threading.Event) -> None:
+        """Stop the running search when ``stop`` is set; repeat until that search has returned,
+        since a stop_search() that lands before CP-SAT starts would otherwise be lost."""
+        while not finished.is_set():
+            if not stop.wait(0.05):
+                continue
+            with self.lock:
+                self.stopped = True
+                target = self.current
+            if target is not None:
+                target.stop_search()
+            time.sleep(0.02)
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, run: _Run) -> None:
+        super().__init__()
+        self.run = run
+
+    def on_solution_callback(self) -> None:
+        run = self.run
+        run.solutions += 1
+        if run.on_progress is not None:
+            objective = run.done_objective + round(self.objective_value) + run.pending
+            bound = run.done_bound + math.ceil(self.best_objective_bound - 1e-6)
+            run.on_progress(
+                Progress(objective, min(bound, objective), time.monotonic() - run.started, run.solutions)
+            )
+
+
+def solve(
+    problem: Problem,
+    params: SolveParams | None = None,
+    *,
+    on_progress: ProgressFn | None = None,
+    stop: threading.Event | None = None,
+) -> Solution:
+    """The best roster found within ``params.seconds``; ``stop`` ends the search early and keeps
+    the best roster so far; ``on_progress`` hears of each better roster."""
+    validate(problem)
+    params = params or SolveParams()
+    run = _Run(params, on_progress, time.monotonic())
+    parts = split(problem, list(eligible_triples(problem)))
+    finished = threading.Event()
+    watcher = threading.Thread(target=run.watch, args=(stop, finished), daemon=True) if stop else None
+    if watcher:
+        watcher.start()
+    try:
+        results = _solve_parts(parts, run)
+    finally:
+        finished.set()
+        if watcher:
+            watcher.join()
+    return _join(problem, parts, results, run)
+
+
+def _solve_parts(parts: list[Part], run: _Run) -> list[_PartResult]:
+    budget = run.params.seconds
+    run.pending = sum(empty_roster_cost(part.problem) for part in parts)
+    results = []
+    for index, part in enumerate(parts):
+        rest_size = sum(p.size for p in parts[index:]) or 1
+        share = budget * part.size / rest_size if index < len(parts) - 1 else budget
+        run.pending -= empty_roster_cost(part.problem)
+        result = _solve_part(part, max(share, 0.01), run)
+        budget = max(0.0, budget - result.spent)
+        run.done_objective += result.objective
+        run.done_bound += result.bound
+        results.append(result)
+    return results
+
+
+def _solve_part(part: Part, seconds: float, run: _Run) -> _PartResult:
+    m = build(part.problem, part.triples)
+    _hint_previous(m)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = run.params.worker_count()
+    params.random_seed = run.params.seed
+    params.log_search_progress = run.params.log
+    if run.params.deterministic:
+        params.max_deterministic_time = seconds
+    else:
+        params.max_time_in_seconds = seconds
+    with run.lock:
+        first_only = run.stopped
+        run.current = None if first_only else solver
+    params.stop_after_first_solution = first_only
+    try:
+        status = solver.solve(m.model, _Callback(run))
+    finally:
+        with run.lock:
+            run.current = None
+    proto = m.model.proto
+    spent = solver.deterministic_time if run.params.deterministic else solver.wall_time
+    stats = dict(
+        variables=len(proto.variables),
+        constraints=len(proto.constraints),
+        spent=spent,
+        branches=solver.num_branches,
+        conflicts=solver.num_conflicts,
+    )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _PartResult(SolveStatus.NO_ROSTER, [], [], 0, 0, **stats)  # type: ignore[arg-type]
+    assignments = [Assignment(p, s, d) for (p, s, d), x in m.x.items() if solver.boolean_value(x)]
+    breakdown = _read_ledger(m, solver)
+    objective = sum(line.points for line in breakdown)
+    bound = (
+        objective
+        if status == cp_model.OPTIMAL
+        else min(objective, math.ceil(solver.best_objective_bound - 1e-6))
+    )
+    solved = SolveStatus.OPTIMAL if bound == objective else SolveStatus.FEASIBLE
+    return _PartResult(solved, assignments, breakdown, objective, bound, **stats)  # type: ignore[arg-type]
+
+
+def _hint_previous(m: RosterModel) -> None:
+    """Warm start from the published roster: hints only speed up, the change term limits churn."""
+    if not m.problem.previous:
+        return
+    hinted: set[tuple[str, str]] = set()
+    for (p, s, _), x in m.x.items():
+        keep = (p, s) in m.problem.previous and (p, s) not in hinted
+        if keep:
+            hinted.add((p, s))
+        m.model.add_hint(x, keep)
+
+
+def _read_ledger(m: RosterModel, solver: cp_model.CpSolver) -> list[PenaltyLine]:
+    lines = []
+    for term in m.ledger:
+        amount = term.amount if isinstance(term.amount, int) else solver.value(term.amount)
+        if amount != 0:
+            lines.append(PenaltyLine(term.kind, term.subject, amount, amount * term.weight))
+    return lines
+
+
+def _join(problem: Problem, parts: list[Part], results: list[_PartResult], run: _Run) -> Solution:
+    """Sum objectives and bounds; person lines split across parts (change) are merged."""
+    merged: dict[tuple[str, str, int], PenaltyLine] = {}
+    order: list[tuple[str, str, int]] = []
+    for part, result in zip(parts, results, strict=True):
+        for n, line in enumerate(result.breakdown):
+            if line.kind == "preference":
+                line = PenaltyLine(
+                    line.kind, str(part.request_index[int(line.subject)]), line.amount, line.points
+                )
+            # Per-person kinds can appear in two parts only for "change"; per-line kinds never do.
+            key = (line.kind, line.subject, 0 if line.kind == "change" else id(result) * 100_000 + n)
+            if key in merged:
+                old = merged[key]
+                merged[key] = PenaltyLine(
+                    old.kind, old.subject, old.amount + line.amount, old.points + line.points
+                )
+            else:
+                merged[key] = line
+                order.append(key)
+    statuses = {r.status for r in results}
+    if SolveStatus.NO_ROSTER in statuses:
+        status = SolveStatus.NO_ROSTER
+    else:
+        status = SolveStatus.OPTIMAL if statuses <= {SolveStatus.OPTIMAL} else SolveStatus.FEASIBLE
+    assignments = tuple(a for r in results for a in r.assignments)
+    breakdown = tuple(merged[k] for k in order) if status != SolveStatus.NO_ROSTER else ()
+    objective = sum(line.points for line in breakdown)
+    stats = SolveStats(
+        seconds=time.monotonic() - run.started,
+        variables=sum(r.variables for r in results),
+        constraints=sum(r.constraints for r in results),
+        components=len(parts),
+        workers=run.params.worker_count(),
+        branches=sum(r.branches for r in results),
+        conflicts=sum(r.conflicts for r in results),
+        solutions=run.solutions,
+    )
+    if status == SolveStatus.NO_ROSTER:
+        return Solution(status, (), (), (), 0, sum(r.bound for r in results), stats)
+    unmet = explain(problem, assignments)
+    bound = sum(r.bound for r in results)
+    return Solution(status, assignments, unmet, breakdown, objective, bound, stats)
