@@ -9,6 +9,7 @@ from typing import Any
 from optimizer.check import check
 from optimizer.curtois import read_instance, solution_to_rows, to_problem, write_roster_csv
 from optimizer.params import SolveParams
+from optimizer.solve import solve
 
 
 def run_curtois(
@@ -18,8 +19,6 @@ def run_curtois(
 
     ``out``: write the roster there as ``EmployeeID,Day,ShiftID`` CSV.
     """
-    from optimizer.solve import solve  # imported here: the solver is the only part needing ortools
-
     instance = read_instance(path)
     problem = to_problem(instance)
     started = time.monotonic()

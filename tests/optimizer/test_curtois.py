@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from optimizer.bench_curtois import run_curtois
 from optimizer.check import check
 from optimizer.curtois import (
     CurtoisFormatError,
@@ -19,7 +20,10 @@ from optimizer.curtois import (
     to_problem,
     write_roster_csv,
 )
+from optimizer.params import TEST_PARAMS
 from optimizer.problem import MINUTES_PER_DAY, Demand, Request, Succession, Window
+from optimizer.solution import PenaltyLine, SolveStatus
+from optimizer.solve import solve
 
 CURTOIS = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "curtois"
 
@@ -261,3 +265,37 @@ def test_curtois_solution_rows_give_back_the_roster() -> None:
     solution = roster_to_solution(instance, problem, rows)
     assert solution.objective == check(problem, solution).objective == 608
     assert sorted(solution_to_rows(problem, solution), key=str) == sorted(rows, key=str)
+
+
+def test_curtois_instance1_solves_deterministically_to_the_published_optimum_the_checker_confirms() -> None:
+    problem = to_problem(read_instance(instance_file(1)))
+    solution = solve(problem, TEST_PARAMS)
+    report = check(problem, solution)
+    assert report.violations == ()
+    assert report.objective == solution.objective == 607  # the published optimum (LB = UB)
+    assert solution.status == SolveStatus.OPTIMAL
+    assert solution.bound == 607
+    assert totals(report.breakdown) == totals(solution.breakdown)
+
+
+def test_curtois_bench_run_writes_a_roster_the_checker_scores_the_same(tmp_path: Path) -> None:
+    out = tmp_path / "Instance1.csv"
+    result = run_curtois(instance_file(1), seconds=5, workers=1, out=out)
+    assert set(result) == {"instance", "objective", "lower_bound", "seconds", "hard_violations", "status"}
+    assert result["instance"] == "Instance1"
+    assert result["hard_violations"] == 0
+    assert 607 <= result["lower_bound"] <= result["objective"]
+    instance = read_instance(instance_file(1))
+    problem = to_problem(instance)
+    rescored = check(problem, roster_to_solution(instance, problem, read_roster_csv(out)))
+    assert rescored.ok
+    assert rescored.objective == result["objective"]
+    assert out.read_text(encoding="utf-8").startswith(f"# objective={result['objective']} ")
+
+
+def totals(breakdown: tuple[PenaltyLine, ...]) -> dict[tuple[str, str], int]:
+    """Points per (kind, subject): the model and the checker may split a subject's lines differently."""
+    result: dict[tuple[str, str], int] = {}
+    for line in breakdown:
+        result[line.kind, line.subject] = result.get((line.kind, line.subject), 0) + line.points
+    return result
