@@ -1,0 +1,388 @@
+"""The `gridroster` command: everything a coordinator or operator runs from a shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from optimizer.params import SolveParams
+from scheduler.clock import Clock, iso_week, local_zone, next_monday, parse_iso_week
+from scheduler.db import default_database_url, make_engine, make_session_factory, transaction
+from scheduler.errors import DomainError
+
+
+class Context:
+    """Lazily opened database for the commands that need one."""
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url or default_database_url()
+        self._engine: Engine | None = None
+        self.clock = Clock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_session_factory(self.engine)
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(local_zone()).date()
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option("--db", "db_url", envvar="GRIDROSTER_DATABASE_URL", default=None,
+              help="Database URL (default: a SQLite file in ./instance).")
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None) -> None:
+    """gridroster: rosters for community grid shifts and emergency call-outs. 网格排班。"""
+    ctx.obj = Context(db_url)
+
+
+def fail(error: DomainError) -> None:
+    click.echo(f"错误 [{error.code}]: {error.message_zh}\nError [{error.code}]: {error.message_en}", err=True)
+    sys.exit(2)
+
+
+# --- database -------------------------------------------------------------------------------------
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@pass_ctx
+def db_upgrade(ctx: Context) -> None:
+    """Bring the database schema to the newest version."""
+    from scheduler.migrate import current_revision, upgrade
+
+    upgrade(ctx.engine)
+    click.echo(f"database at revision {current_revision(ctx.engine)}")
+
+
+# --- seed / import --------------------------------------------------------------------------------
+
+@main.group()
+def seed() -> None:
+    """Seed data."""
+
+
+@seed.command("demo")
+@click.option("--people", default=3000, show_default=True, type=click.IntRange(10, 1_000_000))
+@click.option("--grids", default=150, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--seed", "seed_value", default=1, show_default=True, type=int)
+@pass_ctx
+def seed_demo_cmd(ctx: Context, people: int, grids: int, seed_value: int) -> None:
+    """Seed a realistic demo street (same seed, same data)."""
+    summary = _seed(ctx, people, grids, seed_value)
+    click.echo(json.dumps(summary, ensure_ascii=False))
+
+
+def _seed(ctx: Context, people: int, grids: int, seed_value: int) -> dict[str, Any]:
+    from scheduler.demo.generator import DemoSize, seed_demo
+    from scheduler.migrate import upgrade
+
+    upgrade(ctx.engine)
+    with transaction(ctx.sessions) as session:
+        s = seed_demo(session=session, size=DemoSize(people, grids, seed_value), today=ctx.today())
+        return {"street_id": s.street_id, "communities": s.communities, "grids": s.grids, "people": s.people,
+                "by_category": s.by_category, "templates": s.templates}
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+@import_group.command("people")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def import_people_cmd(ctx: Context, file: Path) -> None:
+    """Import people and their availability from CSV or XLSX (all or nothing)."""
+    from scheduler.imports.people import ImportRejected, import_people
+    from scheduler.migrate import upgrade
+
+    upgrade(ctx.engine)
+    try:
+        with transaction(ctx.sessions) as session:
+            report = import_people(session=session, path_or_bytes=file, filename=file.name,
+                                   now=ctx.clock.now(), actor="cli")
+    except ImportRejected as rejected:
+        click.echo(f"导入失败，未写入任何数据 / import rejected, nothing written: {len(rejected.errors)} error(s)",
+                   err=True)
+        for e in rejected.errors:
+            click.echo(f"  第 {e.row} 行 row {e.row} [{e.column}] {e.code}: {e.message_zh} / {e.message_en}", err=True)
+        sys.exit(2)
+    except DomainError as error:
+        fail(error)
+    click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
+    for warning in getattr(report, "warnings", []) or []:
+        click.echo(f"  warning: {warning}")
+
+
+# --- rosters --------------------------------------------------------------------------------------
+
+@main.group()
+def roster() -> None:
+    """Generate, show, publish and re-plan rosters."""
+
+
+def _street_id(session: Session, street: int | None) -> int:
+    from scheduler.territory.models import Street
+
+    if street is not None:
+        return street
+    first = session.scalar(select(Street.id).order_by(Street.id))
+    if first is None:
+        raise DomainError("no_street", "数据库里还没有街道：先运行 gridroster seed demo 或导入数据",
+                          "no street yet: run `gridroster seed demo` or import data first")
+    return first
+
+
+def _params(seconds: float, workers: int, deterministic: bool) -> SolveParams:
+    return SolveParams(seconds=seconds, workers=workers, deterministic=deterministic)
+
+
+def roster_summary(session: Session, roster_id: int) -> dict[str, Any]:
+    from scheduler.rosters import service
+    from scheduler.rosters.reasons import explain
+
+    r = service.get_roster(session=session, roster_id=roster_id)
+    names = _skill_names(session)
+    return {
+        "roster_id": r.id, "street_id": r.street_id, "week": iso_week(r.week_start), "version": r.version,
+        "status": r.status.value, "filled": r.filled, "required": r.required,
+        "objective": r.objective, "bound": r.bound, "gap": r.gap, "seconds": r.seconds,
+        "solve_status": r.solve_status, "breakdown": r.breakdown,
+        "unmet": [{"shift_id": u.shift_id, "skill": u.skill_code, "missing": u.missing, "reason": u.reason,
+                   **explain(u, names), "detail": u.detail} for u in r.unmet],
+    }
+
+
+def _skill_names(session: Session) -> dict[str, tuple[str, str]]:
+    from scheduler.people.models import Skill
+
+    return {s.code: (s.name_zh, s.name_en) for s in session.scalars(select(Skill))}
+
+
+def print_summary(summary: dict[str, Any], *, limit: int = 20) -> None:
+    gap = summary["gap"]
+    click.echo(
+        f"roster {summary['roster_id']} · {summary['week']} v{summary['version']} · {summary['status']}\n"
+        f"filled / required: {summary['filled']} / {summary['required']}\n"
+        f"objective {summary['objective']} · bound {summary['bound']} · "
+        f"gap {gap * 100 if gap is not None else 0:.2f}% · {summary['seconds'] or 0:.1f} s · {summary['solve_status']}"
+    )
+    unmet = summary["unmet"]
+    reasons = Counter(u["reason"] for u in unmet)
+    click.echo(f"unmet requirements: {len(unmet)} " + (f"({dict(reasons)})" if unmet else ""))
+    for u in unmet[:limit]:
+        click.echo(f"  - {u['zh']}")
+    if len(unmet) > limit:
+        click.echo(f"  … {len(unmet) - limit} more (gridroster roster show {summary['roster_id']} --json)")
+
+
+@roster.command("generate")
+@click.option("--week", default=None, help="ISO week, e.g. 2026-W49 (default: next week).")
+@click.option("--street", type=int, default=None, help="Street id (default: the first street).")
+@click.option("--seconds", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600))
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64), help="0: all cores.")
+@click.option("--deterministic", is_flag=True, help="One worker, fixed seed: the same roster every time.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def roster_generate(ctx: Context, week: str | None, street: int | None, seconds: float, workers: int,
+                    deterministic: bool, as_json: bool) -> None:
+    """Solve a street's week and store it as a draft roster."""
+    from scheduler.rosters import service
+
+    try:
+        week_start = parse_iso_week(week) if week else next_monday(ctx.today())
+        with transaction(ctx.sessions) as session:
+            r = service.generate_roster(session=session, street_id=_street_id(session, street), week_start=week_start,
+                                        now=ctx.clock.now(), params=_params(seconds, workers, deterministic),
+                                        actor="cli")
+            summary = roster_summary(session, r.id)
+    except DomainError as error:
+        fail(error)
+    _emit(summary, as_json)
+
+
+def _emit(summary: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, default=str))
+    else:
+        print_summary(summary)
+
+
+@roster.command("show")
+@click.argument("roster_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def roster_show(ctx: Context, roster_id: int, as_json: bool) -> None:
+    """Show a roster: figures, and every unmet requirement with its reason."""
+    try:
+        with transaction(ctx.sessions) as session:
+            summary = roster_summary(session, roster_id)
+    except DomainError as error:
+        fail(error)
+    _emit(summary, as_json)
+
+
+@roster.command("publish")
+@click.argument("roster_id", type=int)
+@pass_ctx
+def roster_publish(ctx: Context, roster_id: int) -> None:
+    """Publish a draft roster (one transaction); the previous version is superseded."""
+    from scheduler.rosters import service
+
+    try:
+        with transaction(ctx.sessions) as session:
+            r = service.publish_roster(session=session, roster_id=roster_id, now=ctx.clock.now(), actor="cli")
+            click.echo(f"roster {r.id} published: {len(r.assignments)} assignments")
+    except DomainError as error:
+        fail(error)
+
+
+@roster.command("replan")
+@click.argument("roster_id", type=int)
+@click.option("--seconds", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600))
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def roster_replan(ctx: Context, roster_id: int, seconds: float, as_json: bool) -> None:
+    """A new draft from a published roster, changing as little as possible."""
+    from scheduler.rosters import service
+
+    try:
+        with transaction(ctx.sessions) as session:
+            r = service.replan(session=session, roster_id=roster_id, now=ctx.clock.now(),
+                               params=SolveParams(seconds=seconds), actor="cli")
+            base = service.get_roster(session=session, roster_id=roster_id)
+            changes = service.diff_rosters(old=base, new=r)
+            summary = roster_summary(session, r.id) | {"changes": changes}
+    except DomainError as error:
+        fail(error)
+    _emit(summary, as_json)
+    if not as_json:
+        click.echo(f"changes: {len(changes['added'])} added, {len(changes['removed'])} removed")
+
+
+# --- demo and serve -------------------------------------------------------------------------------
+
+@main.command("demo")
+@click.option("--no-serve", is_flag=True, help="Exit after printing the summary.")
+@click.option("--people", default=1200, show_default=True, type=click.IntRange(10, 1_000_000))
+@click.option("--grids", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--seconds", default=20.0, show_default=True, type=click.FloatRange(0.1, 3600))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@pass_ctx
+def demo(ctx: Context, no_serve: bool, people: int, grids: int, seconds: float, host: str, port: int) -> None:
+    """Upgrade, seed the demo street if empty, generate and publish next week, then serve the web app."""
+    from scheduler.migrate import upgrade
+    from scheduler.rosters import service
+    from scheduler.territory.models import Street
+
+    upgrade(ctx.engine)
+    with transaction(ctx.sessions) as session:
+        empty = session.scalar(select(func.count()).select_from(Street)) == 0
+    if empty:
+        click.echo("seeding the demo street …")
+        click.echo(json.dumps(_seed(ctx, people, grids, 1), ensure_ascii=False))
+    week_start = next_monday(ctx.today())
+    with transaction(ctx.sessions) as session:
+        street_id = _street_id(session, None)
+        published = service.get_published(session=session, street_id=street_id, week_start=week_start)
+    if published is None:
+        click.echo(f"generating the roster of {iso_week(week_start)} ({seconds:.0f} s at most) …")
+        with transaction(ctx.sessions) as session:
+            r = service.generate_roster(session=session, street_id=street_id, week_start=week_start,
+                                        now=ctx.clock.now(), params=SolveParams(seconds=seconds), actor="demo")
+            service.publish_roster(session=session, roster_id=r.id, now=ctx.clock.now(), actor="demo")
+            roster_id = r.id
+    else:
+        roster_id = published.id
+    with transaction(ctx.sessions) as session:
+        print_summary(roster_summary(session, roster_id))
+    _after_demo_publish(ctx)
+    if no_serve:
+        return
+    _serve(ctx, host, port, demo=True)
+
+
+def _after_demo_publish(ctx: Context) -> None:
+    """Hooks later subsystems add to the demo (notification dispatch, coordinator account)."""
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@pass_ctx
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Run the web app with the development server (production: gunicorn 'web:create_app()')."""
+    _serve(ctx, host, port, demo=False)
+
+
+def _serve(ctx: Context, host: str, port: int, *, demo: bool) -> None:
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": ctx.url})
+    click.echo(f"gridroster web app on http://{host}:{port}/")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+# --- benchmarks -----------------------------------------------------------------------------------
+
+@main.group()
+def bench() -> None:
+    """Benchmarks that print figures (never timed tests)."""
+
+
+@bench.command("curtois")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--seconds", default=60.0, show_default=True, type=click.FloatRange(0.1, 36000))
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64))
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster CSV to write.")
+def bench_curtois(file: Path, seconds: float, workers: int, as_json: bool, out: Path | None) -> None:
+    """Solve a Curtois & Qu instance with the same optimizer and check it independently."""
+    from optimizer.bench_curtois import run_curtois
+
+    result = run_curtois(file, seconds=seconds, workers=workers, out=out)
+    click.echo(json.dumps(result) if as_json else "  ".join(f"{k}={v}" for k, v in result.items()))
+
+
+@bench.command("street")
+@click.option("--people", default=3000, show_default=True, type=click.IntRange(10, 1_000_000))
+@click.option("--grids", default=150, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--days", default=7, show_default=True, type=click.IntRange(7, 7))
+@click.option("--seconds", default=60.0, show_default=True, type=click.FloatRange(0.1, 36000))
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64))
+@click.option("--seed", "seed_value", default=1, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True)
+def bench_street(people: int, grids: int, days: int, seconds: float, workers: int, seed_value: int,
+                 as_json: bool) -> None:
+    """A generated street (the demo generator) solved end to end in memory."""
+    from scheduler.bench import run_street
+
+    result = run_street(people=people, grids=grids, seconds=seconds, workers=workers, seed=seed_value)
+    click.echo(json.dumps(result) if as_json else "  ".join(f"{k}={v}" for k, v in result.items()))
+
+
+if __name__ == "__main__":
+    main()
+
