@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -34,3 +36,26 @@ def mask_phone(number: str) -> str:
         # Too short to keep a prefix and a suffix without revealing most of it.
         return "****" + number[-2:]
     return number[:-8] + "****" + number[-4:]
+
+
+# An E.164 number, plain or URL-encoded (%2B), as it appears in a request line or a message.
+_PHONE = re.compile(r"(\+|%2B)(\d{8,15})")
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    return match.group(1) + mask_phone(match.group(2))
+
+
+class PhoneMaskingFilter(logging.Filter):
+    """Masks phone numbers in log records of libraries we do not control.
+
+    urllib3 logs every request line at DEBUG, and a Twilio lookup puts To=+86... in the query
+    string. Attach this filter to the handlers of any deployment that logs urllib3 at DEBUG.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = _PHONE.sub(_mask_match, message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True

@@ -18,9 +18,10 @@ from notifications.sms.segments import count_segments
 CHINA = ZoneInfo("Asia/Shanghai")
 # An offer must fit in two segments: Chinese SMS are UCS-2, so 2 x 67 = 134 characters in all.
 MAX_OFFER_SEGMENTS = 2
-# Domestic gateways prepend the approved signature, e.g. 【和平里街道办事处】 (10 characters), and
-# Twilio's China route adds one too; the budget leaves room for it.
-SIGNATURE_ALLOWANCE = "【" + "签" * 8 + "】"
+# Gateways add a signature that counts towards the length: domestic ones prepend the approved
+# 【和平里街道办事处】 (10 characters, and Chinese, so the text is UCS-2 whatever its language);
+# English texts are meant for non-mainland numbers, whose routes add at most an ASCII tag.
+SIGNATURE_ALLOWANCE = {"zh": "【" + "签" * 8 + "】", "en": "[" + "x" * 10 + "] "}
 # When a text would not fit, the place is shortened, never the link or the code; below this many
 # characters a place stops being recognisable, so it is left as it is.
 MIN_PLACE_CHARS = 6
@@ -72,11 +73,16 @@ def _reply_en(code: str | None, *, decline: bool = True) -> str:
     return f" or reply 1 {code} to accept, 2 {code} to decline" if decline else f" or reply 1 {code}"
 
 
-def fit(render: Callable[[ShiftFacts], str], facts: ShiftFacts, *, max_segments: int) -> str:
+def fits(text: str, *, lang: Lang, max_segments: int = MAX_OFFER_SEGMENTS) -> bool:
+    """True if `text`, once the gateway has added its signature, takes at most `max_segments`."""
+    return count_segments(SIGNATURE_ALLOWANCE[lang] + text).segments <= max_segments
+
+
+def fit(render: Callable[[ShiftFacts], str], facts: ShiftFacts, *, lang: Lang, max_segments: int) -> str:
     """Render, shortening the place with an ellipsis until the text plus signature fits."""
     text = render(facts)
     place = facts.place
-    while count_segments(SIGNATURE_ALLOWANCE + text).segments > max_segments and len(place) > MIN_PLACE_CHARS:
+    while not fits(text, lang=lang, max_segments=max_segments) and len(place) > MIN_PLACE_CHARS:
         place = place[:-1]
         text = render(replace(facts, place=place.rstrip() + "…"))
     return text
@@ -92,7 +98,7 @@ def offer(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
         when = format_when(f, lang=lang)
         return f"{f.name}: {f.duty}, {when}, {f.place}. Accept or decline: {f.link}{_reply_en(f.code)}"
 
-    return fit(render, facts, max_segments=MAX_OFFER_SEGMENTS)
+    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
 
 
 def change(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
@@ -104,7 +110,7 @@ def change(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
             return f"{f.name}：您的{f.duty}安排有变，现为{when} {f.place}。详情：{f.link}"
         return f"{f.name}: your {f.duty} shift has changed to {when}, {f.place}. Details: {f.link}"
 
-    return fit(render, facts, max_segments=MAX_OFFER_SEGMENTS)
+    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
 
 
 def cancel(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
@@ -116,7 +122,7 @@ def cancel(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
             return f"{f.name}：{when} {f.place} {f.duty}已取消，无需前往。"
         return f"{f.name}: {f.duty}, {when}, {f.place} is called off. No need to come."
 
-    return fit(render, facts, max_segments=MAX_OFFER_SEGMENTS)
+    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
 
 
 def reminder(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
@@ -128,7 +134,7 @@ def reminder(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
             return f"{f.name}：提醒您{when}在{f.place}{f.duty}。详情：{f.link}"
         return f"{f.name}: reminder, {f.duty} {when}, {f.place}. Details: {f.link}"
 
-    return fit(render, facts, max_segments=MAX_OFFER_SEGMENTS)
+    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
 
 
 def surge_call(facts: ShiftFacts, *, needed: int, lang: Lang = Lang.ZH) -> str:
@@ -145,7 +151,7 @@ def surge_call(facts: ShiftFacts, *, needed: int, lang: Lang = Lang.ZH) -> str:
             f"Can you come? {f.link}{_reply_en(f.code)}"
         )
 
-    return fit(render, facts, max_segments=MAX_OFFER_SEGMENTS)
+    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
 
 
 def not_needed(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
@@ -157,7 +163,7 @@ def not_needed(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
             return f"{f.name}：{when} {f.place} {f.duty}人员已满，无需前往，谢谢。"
         return f"{f.name}: {f.duty}, {when}, {f.place} is now fully staffed. No need to come, thank you."
 
-    return fit(render, facts, max_segments=MAX_OFFER_SEGMENTS)
+    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
 
 
 def confirmed_ack(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
@@ -169,7 +175,7 @@ def confirmed_ack(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
             return f"已确认：{when} {f.place} {f.duty}。谢谢！"
         return f"Accepted: {f.duty}, {when}, {f.place}. Thank you!"
 
-    return fit(render, facts, max_segments=MAX_OFFER_SEGMENTS)
+    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
 
 
 def declined_ack(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
@@ -181,4 +187,4 @@ def declined_ack(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
             return f"已收到，您不参加{when} {f.place} {f.duty}。"
         return f"Noted: you will not do {f.duty}, {when}, {f.place}."
 
-    return fit(render, facts, max_segments=MAX_OFFER_SEGMENTS)
+    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)

@@ -106,7 +106,8 @@ class TwilioStub:
 
     def start(self) -> None:
         self._server = make_server("127.0.0.1", 0, self._app(), threaded=True, request_handler=_QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval, and every test stops a stub.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
