@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from optimizer.curtois import (
     roster_to_solution,
     to_problem,
 )
+from optimizer.params import TEST_PARAMS
 from optimizer.problem import (
     CompositionNeed,
     Demand,
@@ -33,6 +35,8 @@ from optimizer.problem import (
     Window,
 )
 from optimizer.solution import Assignment, PenaltyLine, Solution, SolveStatus
+from optimizer.solve import solve
+from optimizer.validate import ProblemError
 
 CURTOIS = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "curtois"
 REFERENCES = CURTOIS / "reference-rosters"
@@ -563,3 +567,143 @@ def test_check_breakdown_lines_are_penalty_lines_summing_to_the_objective() -> N
     report = check_rows(instance, problem, rows)
     assert all(isinstance(line, PenaltyLine) and line.points > 0 for line in report.breakdown)
     assert sum(line.points for line in report.breakdown) == report.objective
+
+
+# ---- double entry: the model and the checker agree on random small problems -----------------------
+
+
+def random_problem(seed: int) -> Problem:
+    """A small problem that uses every field the README's rules read."""
+    rng = random.Random(seed)
+    horizon = rng.choice([5, 7, 9])
+    grids = {"g1": "c1", "g2": "c1", "g3": "c2"}
+    shifts = []
+    for day in range(horizon):
+        for k in range(rng.randint(1, 3)):
+            start = day * DAY + 60 * rng.choice([0, 6, 8, 14, 20, 22])
+            grid = rng.choice(sorted(grids))
+            shifts.append(
+                Shift(
+                    f"s{day}.{k}",
+                    start,
+                    start + 60 * rng.randint(4, 10),
+                    day,
+                    tuple(
+                        Demand(rng.randint(0, 2), rng.choice([None, None, "medic"]))
+                        for _ in range(rng.randint(1, 2))
+                    ),
+                    task_type=rng.choice(["patrol", "desk", "night"]),
+                    grid_id=grid,
+                    community_id=grids[grid],
+                    priority=rng.choice(list(Priority)),
+                    needs=tuple(
+                        CompositionNeed(tag, 1, kind)
+                        for tag, kind in (("party_member", "party_lead"), ("professional", "composition"))
+                        if rng.random() < 0.3
+                    ),
+                    night=(start % DAY) >= 20 * 60 or (start % DAY) < 6 * 60,
+                    heavy=rng.random() < 0.2,
+                    under_weight=rng.choice([None, None, None, 500]),
+                    over_weight=rng.choice([None, None, 7]),
+                )
+            )
+    people = []
+    for i in range(rng.randint(3, 5)):
+        maybe = rng.random
+        people.append(
+            Person(
+                f"p{i}",
+                tags=frozenset(t for t in ("party_member", "professional") if maybe() < 0.4),
+                skills=(Skill("medic", rng.choice([None, rng.randrange(horizon * DAY)])),)
+                if maybe() < 0.5
+                else (),
+                home_grid=rng.choice([None, *sorted(grids)]),
+                home_community=rng.choice([None, "c1", "c2"]),
+                available=(
+                    Window(0, rng.randrange(horizon * DAY)),
+                    Window(rng.randrange(horizon * DAY), horizon * DAY),
+                )
+                if maybe() < 0.3
+                else None,
+                absences=(Window(d * DAY, d * DAY + 720),)
+                if maybe() < 0.3 and (d := rng.randrange(horizon))
+                else (),
+                no_night=maybe() < 0.2,
+                no_heavy=maybe() < 0.2,
+                max_minutes_per_day=rng.choice([None, 600, 900]),
+                max_minutes_per_week=rng.choice([None, 1800, 2400]),
+                max_minutes_total=rng.choice([None, 2400, 3000]),
+                min_minutes_total=rng.choice([None, None, 0, 240]),
+                max_consecutive_days=rng.choice([None, 2, 3]),
+                min_consecutive_days=rng.choice([None, 2]),
+                min_consecutive_days_off=rng.choice([None, 2]),
+                max_weekends=rng.choice([None, 0, 1]),
+                max_shifts_by_type=tuple(
+                    (t, rng.randint(0, 3)) for t in ("patrol", "night") if maybe() < 0.3
+                ),
+                quota_minutes_due=rng.choice([0, 0, 600]),
+                recent_grids=frozenset(g for g in grids if maybe() < 0.3),
+                no_show_permille=rng.choice([0, 0, 50]),
+                fair_share_minutes=rng.choice([None, 900]),
+            )
+        )
+    requests = tuple(
+        Request(
+            rng.choice(people).id,
+            rng.randint(1, 5),
+            rng.random() < 0.5,
+            shift_id=rng.choice(shifts).id if rng.random() < 0.3 else None,
+            day=rng.randrange(horizon),
+            task_type=rng.choice([None, "patrol", "desk"]),
+        )
+        for _ in range(rng.randint(0, 6))
+    )
+    pins = tuple(
+        Pin(rng.choice(people).id, rng.choice(shifts).id, assigned=False) for _ in range(rng.randint(0, 3))
+    )
+    previous = frozenset((rng.choice(people).id, rng.choice(shifts).id) for _ in range(rng.randint(0, 4)))
+    rules = Rules(
+        min_rest_minutes=rng.choice([0, 480, 660]),
+        forbidden_successions=(Succession("night", "patrol"),) if rng.random() < 0.5 else (),
+        max_minutes_per_day=rng.choice([None, 720]),
+        max_extra_heads=rng.choice([0, 1, None]),
+    )
+    weights = Weights(reliability=rng.choice([0, 1]))
+    return Problem(
+        tuple(people),
+        tuple(shifts),
+        horizon,
+        rules=rules,
+        weights=weights,
+        requests=requests,
+        pins=pins,
+        previous=previous,
+        first_weekday=rng.randrange(7),
+        known_skills=frozenset({"medic"}),
+    )
+
+
+def without_minimums(problem: Problem) -> Problem:
+    people = tuple(dataclasses.replace(p, min_minutes_total=None) for p in problem.people)
+    return dataclasses.replace(problem, people=people)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_check_agrees_with_the_model_on_random_small_problems(seed: int) -> None:
+    problem = random_problem(seed)
+    try:
+        solution = solve(problem, TEST_PARAMS)
+    except ProblemError as error:
+        assert error.code == "min_minutes_unreachable"
+        problem = without_minimums(problem)
+        solution = solve(problem, TEST_PARAMS)
+    if solution.status == SolveStatus.NO_ROSTER:
+        # Only a minimum can make a roster without assigned pins impossible (README: never infeasible).
+        assert any(p.min_minutes_total for p in problem.people)
+        problem = without_minimums(problem)
+        solution = solve(problem, TEST_PARAMS)
+    report = check(problem, solution)
+    assert solution.status != SolveStatus.NO_ROSTER
+    assert report.violations == ()
+    assert report.objective == solution.objective
+    assert sorted(report.breakdown, key=repr) == sorted(solution.breakdown, key=repr)
