@@ -67,11 +67,20 @@ def deliver(
                 reason="quiet hours",
                 not_before=quiet.next_allowed(now, urgent=message.urgent),
             )
-        try:
-            if reconcile_since is not None:
+        if reconcile_since is not None:
+            try:
                 found = sms_sender.lookup(message, since=reconcile_since)
-                if found is not None:
-                    return _sent(found, reason="already accepted by the provider; not sent again")
+            except DeliveryError as error:
+                # We still do not know whether it went out: stay in doubt, never resend blind.
+                return DeliveryResult(
+                    outcome=Outcome.IN_DOUBT,
+                    code=error.code,
+                    reason=f"cannot check with the provider: {error.message}",
+                    retry_after=max(IN_DOUBT_RECHECK, backoff(attempt)),
+                )
+            if found is not None:
+                return _sent(found, reason="already accepted by the provider; not sent again")
+        try:
             return _sent(sms_sender.send(message))
         except DeliveryError as error:
             return _failure(error, attempt=attempt)
