@@ -136,15 +136,9 @@ def _solve_part(part: Part, seconds: float, run: _Run) -> _PartResult:
         params.max_deterministic_time = seconds
     else:
         params.max_time_in_seconds = seconds
-    with run.lock:
-        first_only = run.stopped
-        run.current = None if first_only else solver
-    params.stop_after_first_solution = first_only
-    try:
-        status = solver.solve(m.model, _Callback(run))
-    finally:
-        with run.lock:
-            run.current = None
+    status = _run_solver(solver, m, run)
+    if status == cp_model.UNKNOWN and run.stopped:
+        status = _run_solver(solver, m, run)  # stopped before any roster: take the first one
     proto = m.model.proto
     spent = solver.deterministic_time if run.params.deterministic else solver.wall_time
     stats = dict(
@@ -166,6 +160,20 @@ def _solve_part(part: Part, seconds: float, run: _Run) -> _PartResult:
     )
     solved = SolveStatus.OPTIMAL if bound == objective else SolveStatus.FEASIBLE
     return _PartResult(solved, assignments, breakdown, objective, bound, **stats)  # type: ignore[arg-type]
+
+
+def _run_solver(solver: cp_model.CpSolver, m: RosterModel, run: _Run) -> int:
+    """One CP-SAT search; after a stop request only a first-solution search, which the watcher
+    leaves alone, so every part still gets a roster."""
+    with run.lock:
+        first_only = run.stopped
+        run.current = None if first_only else solver
+    solver.parameters.stop_after_first_solution = first_only
+    try:
+        return int(solver.solve(m.model, _Callback(run)))
+    finally:
+        with run.lock:
+            run.current = None
 
 
 def _hint_previous(m: RosterModel) -> None:

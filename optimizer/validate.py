@@ -27,6 +27,7 @@ def validate(problem: Problem) -> None:
     _check_people(problem)
     _check_references(problem)
     _check_pins(problem)
+    _check_reachable_minimums(problem)
 
 
 def _fail(code: str, item: object, message: str) -> None:
@@ -170,3 +171,24 @@ def _check_pins(problem: Problem) -> None:
             most = shifts[shift_id].headcount + cap * len(shifts[shift_id].demands)
             if count > most:
                 _fail("pins_above_cap", shift_id, f"{count} people pinned, at most {most} fit")
+
+
+def _check_reachable_minimums(problem: Problem) -> None:
+    """min_minutes_total above all the minutes a person could ever work is a contradiction."""
+    needy = [p for p in problem.people if p.min_minutes_total]
+    if not needy:
+        return
+    declined = declined_pairs(problem)
+    for p in needy:
+        reachable = sum(
+            s.minutes
+            for s in problem.shifts
+            if any(barrier(p, s, d, declined) is None for d in range(len(s.demands)))
+        )
+        cap = p.max_minutes_total if p.max_minutes_total is not None else reachable
+        if min(reachable, cap) < (p.min_minutes_total or 0):
+            _fail(
+                "min_minutes_unreachable",
+                p.id,
+                f"at most {reachable} minutes of shifts are open to this person",
+            )

@@ -1,5 +1,6 @@
 """Every model, imported once so the metadata (and Alembic) sees all tables."""
 
+from scheduler.accounts.models import LoginAttempt, StaffAccount
 from scheduler.audit.models import AuditEntry
 from scheduler.availability.models import AvailabilityException, Preference, WeeklyWindow
 from scheduler.db import Base
@@ -20,5 +21,5 @@ from scheduler.territory.models import Community, District, Grid, Street
 __all__ = [
     "Assignment", "AuditEntry", "AvailabilityException", "Base", "Community", "District", "Grid", "Job",
     "Person", "PersonSkill", "Preference", "Roster", "Shift", "ShiftDemand", "ShiftTemplate", "Skill",
-    "Street", "TaskType", "TemplateDemand", "UnmetDemand", "WeeklyWindow",
+    "Street", "TaskType", "TemplateDemand", "UnmetDemand", "WeeklyWindow", "LoginAttempt", "StaffAccount",
 ]

@@ -6,6 +6,11 @@ STATE=${GRIDROSTER_SERVICES_DIR:-/tmp/gridroster-services}
 PG_PORT=${GRIDROSTER_PG_PORT:-5440}
 REDIS_PORT=${GRIDROSTER_REDIS_PORT:-6390}
 
+# As root the server runs as the postgres user (initdb refuses root); otherwise as yourself.
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
 pg_bin() {
   local dir
   dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -17,16 +22,16 @@ start_pg() {
   local bin; bin=$(pg_bin)
   mkdir -p "$STATE"
   if [ ! -f "$STATE/pg/PG_VERSION" ]; then
-    rm -rf "$STATE/pg"; mkdir -p "$STATE/pg"; chown -R postgres:postgres "$STATE" 2>/dev/null || true
-    runuser -u postgres -- "$bin/initdb" -D "$STATE/pg" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -rf "$STATE/pg"; mkdir -p "$STATE/pg"; [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$STATE"
+    as_pg "$bin/initdb" -D "$STATE/pg" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! runuser -u postgres -- "$bin/pg_ctl" -D "$STATE/pg" status >/dev/null 2>&1; then
-    runuser -u postgres -- "$bin/pg_ctl" -D "$STATE/pg" -l "$STATE/pg.log" -w \
+  if ! as_pg "$bin/pg_ctl" -D "$STATE/pg" status >/dev/null 2>&1; then
+    as_pg "$bin/pg_ctl" -D "$STATE/pg" -l "$STATE/pg.log" -w \
       -o "-p $PG_PORT -k $STATE -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
   fi
-  runuser -u postgres -- psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc \
+  as_pg psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname='gridroster_test'" | grep -q 1 \
-    || runuser -u postgres -- createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres gridroster_test
+    || as_pg createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres gridroster_test
 }
 
 start_redis() {
@@ -50,7 +55,7 @@ case "${1:-start}" in
     ;;
   stop)
     bin=$(pg_bin)
-    runuser -u postgres -- "$bin/pg_ctl" -D "$STATE/pg" stop -m fast >/dev/null 2>&1 || true
+    as_pg "$bin/pg_ctl" -D "$STATE/pg" stop -m fast >/dev/null 2>&1 || true
     redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
     ;;
   *) echo "usage: $0 start|stop" >&2; exit 2 ;;

@@ -60,3 +60,43 @@ def solve_and_check(problem: Problem, params: SolveParams = TEST_PARAMS, **kwarg
     assert sorted(report.breakdown, key=repr) == sorted(solution.breakdown, key=repr)
     assert solution.bound <= solution.objective
     return solution
+
+
+def random_problem(people: int, grids: int, days: int = 7, *, seed: int = 1, **fields: Any) -> Problem:
+    """A small street: per grid and day a morning and an evening patrol, people with home grids,
+    availability on some days, weekly caps and a few wishes; the same seed gives the same problem."""
+    import random
+
+    from optimizer import Request, Window
+
+    rng = random.Random(seed)
+    shifts = [
+        shift(
+            f"g{g}d{d}{half}",
+            d * DAY + (8 if half == "am" else 14) * HOUR,
+            d * DAY + (12 if half == "am" else 20) * HOUR,
+            demand=rng.choice((1, 1, 2)),
+            grid_id=f"g{g}",
+            community_id=f"c{g // 3}",
+            task_type="patrol" if half == "am" else "visit",
+        )
+        for g in range(grids)
+        for d in range(days)
+        for half in ("am", "pm")
+    ]
+    cast = [
+        person(
+            f"p{i}",
+            home_grid=f"g{rng.randrange(grids)}",
+            home_community=None,
+            available=tuple(Window(d * DAY, (d + 1) * DAY) for d in range(days) if rng.random() < 0.6),
+            max_minutes_per_week=rng.choice((480, 960, 1440)),
+            max_minutes_per_day=600,
+        )
+        for i in range(people)
+    ]
+    requests = tuple(
+        Request(f"p{rng.randrange(people)}", rng.randint(1, 5), rng.random() < 0.5, day=rng.randrange(days))
+        for _ in range(people // 3)
+    )
+    return make_problem(cast, shifts, days=days, requests=requests, **fields)

@@ -1,0 +1,61 @@
+"""The Flask application factory: create_app(overrides) built from named setup steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from web.config import load_config
+from web.database import configure_database
+from web.errors import configure_errors
+from web.extensions import csrf, login_manager
+from web.i18n import configure_i18n
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """A configured app: defaults, then GRIDROSTER_* environment variables, then ``overrides``."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, overrides)
+    configure_database(app)
+    configure_i18n(app)
+    configure_csrf(app)
+    configure_login(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_errors(app)
+    return app
+
+
+def configure_csrf(app: Flask) -> None:
+    csrf.init_app(app)
+
+
+def configure_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+def configure_blueprints(app: Flask) -> None:
+    from web.api.views import bp as api_bp
+    from web.auth.views import bp as auth_bp
+    from web.coordinator.views import bp as coordinator_bp
+    from web.me.views import bp as me_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(coordinator_bp)
+    app.register_blueprint(me_bp, url_prefix="/me")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # bearer tokens, never cookies: a cross-site page cannot send one
+
+
+def configure_templates(app: Flask) -> None:
+    from web import filters
+
+    filters.register(app)

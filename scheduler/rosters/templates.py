@@ -45,13 +45,12 @@ class TemplateInput:
 
 
 def list_grids(*, session: Session, community_ids: list[int]) -> list[GridSummary]:
-    counts = dict(
-        session.execute(
-            select(ShiftTemplate.grid_id, func.count(ShiftTemplate.id))
-            .where(ShiftTemplate.active.is_(True))
-            .group_by(ShiftTemplate.grid_id)
-        ).tuples()
+    rows = session.execute(
+        select(ShiftTemplate.grid_id, func.count(ShiftTemplate.id))
+        .where(ShiftTemplate.active.is_(True))
+        .group_by(ShiftTemplate.grid_id)
     )
+    counts: dict[int, int] = {grid_id: n for grid_id, n in rows}
     stmt = (
         select(Grid)
         .where(Grid.community_id.in_(community_ids))
