@@ -21,7 +21,7 @@ def backoff(attempt: int, *, base: timedelta = BACKOFF_BASE, cap: timedelta = BA
         raise ValueError("attempt counts from 1")
     # Doubling from a small base spreads retries after a 429 burst; the cap keeps a message that
     # failed overnight from waiting a day once the provider is back.
-    return min(cap, base * 2 ** min(attempt - 1, 32))
+    return min(cap, base * (1 << min(attempt - 1, 32)))
 
 
 def _failure(error: DeliveryError, *, attempt: int) -> DeliveryResult:

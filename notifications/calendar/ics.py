@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vDuration
+from icalendar.enums import STATUS
 
 from notifications.messages import CalendarEvent, InviteMethod
 
@@ -41,7 +42,7 @@ def _vevent(event: CalendarEvent, *, cancelled: bool, rsvp: bool, dtstamp: datet
         organizer=organizer,
         attendees=[_attendee(event, partstat="NEEDS-ACTION", rsvp=rsvp)],
         sequence=event.sequence,
-        status="CANCELLED" if cancelled else event.status,
+        status=STATUS.CANCELLED if cancelled else STATUS(event.status),
     )
     if dtstamp is not None:
         vevent.DTSTAMP = dtstamp.astimezone(UTC)
@@ -74,7 +75,7 @@ def invite(
         raise ValueError(f"unsupported iTIP method {method!r}")
     cancelled = method == "CANCEL"
     vevent = _vevent(event, cancelled=cancelled, rsvp=not cancelled, dtstamp=dtstamp)
-    return _calendar([vevent], method=method, span=[event]).to_ical()
+    return bytes(_calendar([vevent], method=method, span=[event]).to_ical())
 
 
 def feed(events: Iterable[CalendarEvent], *, name: str, dtstamp: datetime | None = None) -> bytes:
@@ -88,4 +89,4 @@ def feed(events: Iterable[CalendarEvent], *, name: str, dtstamp: datetime | None
     cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
     # A bare timedelta would be written as "1:00:00"; vDuration gives "PT1H".
     cal.add("X-PUBLISHED-TTL", vDuration(FEED_REFRESH))
-    return cal.to_ical()
+    return bytes(cal.to_ical())

@@ -46,7 +46,7 @@ LOOKUP_PAGE = 50
 LOOKUP_SKEW = timedelta(minutes=2)
 
 
-class GridrosterTwilioHttpClient(TwilioHttpClient):
+class GridrosterTwilioHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio ships no type hints
     """The stock HTTP client, with an optional API base and logs that never show a phone number."""
 
     def __init__(self, *, api_base: str | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:

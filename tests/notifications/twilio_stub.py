@@ -122,7 +122,7 @@ class TwilioStub:
         app = Flask("twilio_stub")
 
         @app.before_request
-        def record_and_authenticate() -> Response | None:
+        def record_and_authenticate() -> tuple[Response, int] | None:
             self.requests.append(
                 RecordedRequest(
                     method=request.method,
