@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import RequestValidator, get_signature_algorithm
 
 
 class ReplyKind(StrEnum):
@@ -113,11 +113,19 @@ def parse_inbound_sms(form: Mapping[str, Any]) -> InboundSms:
     )
 
 
-def verify_twilio_signature(*, auth_token: str, url: str, params: Mapping[str, Any], signature: str) -> bool:
-    """True if X-Twilio-Signature matches; `url` must be the public URL Twilio called (see ProxyFix)."""
+def verify_twilio_signature(
+    *, auth_token: str, url: str, params: Mapping[str, Any], signature: str, signature_settings: str = ""
+) -> bool:
+    """True if X-Twilio-Signature matches; `url` must be the public URL Twilio called (see ProxyFix).
+
+    `signature_settings` is the X-Twilio-Webhooks-Signature-Settings header, if any: it selects
+    HMAC-SHA256 (twilio 9.13) instead of the legacy HMAC-SHA1, and then `auth_token` is the
+    shared-key secret it names.
+    """
     if not signature:
         return False
-    return bool(RequestValidator(auth_token).validate(url, params, signature))
+    algorithm = get_signature_algorithm(signature_settings)
+    return bool(RequestValidator(auth_token).validate(url, params, signature, algorithm))
 
 
 # Provider statuses in the order they can happen. A callback can arrive late or twice, so a

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
 InviteMethod = Literal["REQUEST", "CANCEL"]
+# E.164: the form providers echo back, so a lookup can compare numbers as strings.
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 EventStatus = Literal["CONFIRMED", "TENTATIVE", "CANCELLED"]
 
 
@@ -21,8 +24,8 @@ class Sms:
     urgent: bool = False  # surge calls: bypass quiet hours
 
     def __post_init__(self) -> None:
-        if not self.to.strip():
-            raise ValueError("Sms.to is empty")
+        if not _E164.match(self.to):
+            raise ValueError("Sms.to must be an E.164 number such as +8613812345678")
         if not self.body.strip():
             raise ValueError("Sms.body is empty")
         if not self.key.strip():

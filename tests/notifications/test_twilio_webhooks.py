@@ -55,6 +55,16 @@ def test_a_signature_made_with_another_token_is_refused() -> None:
     assert verify_twilio_signature(auth_token=TOKEN, url=URL, params=FORM, signature=forged) is False
 
 
+def test_an_hmac_sha256_signature_is_checked_with_the_algorithm_its_settings_header_names() -> None:
+    settings = "key=webhooks_sharedkey_1,algorithm=HMAC_SHA256"
+    sha256 = str(RequestValidator(TOKEN).compute_signature(URL, FORM, "HMAC_SHA256"))
+    assert verify_twilio_signature(
+        auth_token=TOKEN, url=URL, params=FORM, signature=sha256, signature_settings=settings
+    )
+    # The same signature judged as legacy HMAC-SHA1 (header missing) does not match.
+    assert not verify_twilio_signature(auth_token=TOKEN, url=URL, params=FORM, signature=sha256)
+
+
 def test_inbound_sms_form_becomes_a_dataclass() -> None:
     assert parse_inbound_sms(FORM) == InboundSms(
         from_="+8613812345678", to="+15005550006", body="1 4821", sid="SM" + "a" * 32
