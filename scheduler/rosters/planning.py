@@ -145,7 +145,7 @@ def build_problem(
             AvailabilityException.person_id.in_(person_ids),
             AvailabilityException.ends_at > horizon.origin, AvailabilityException.starts_at < horizon.end)))
     preferences = _by_person(session.scalars(select(Preference).where(Preference.person_id.in_(person_ids))))
-    community_of = dict(session.execute(select(Grid.id, Grid.community_id)).tuples().all())
+    community_of = dict(session.execute(select(Grid.id, Grid.community_id)).all())
     history = _history(session=session, street_id=street_id, week_start=week_start)
 
     opt_shifts = tuple(_shift(s, horizon, rules, community_of) for s in shifts)

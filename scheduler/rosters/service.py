@@ -48,7 +48,7 @@ def stamp_week(*, session: Session, street_id: int, week_start: date) -> int:
         select(Shift.template_id, Shift.starts_at).where(
             Shift.template_id.in_([t.id for t in templates]),
             Shift.starts_at >= horizon_from, Shift.starts_at < horizon_from + timedelta(days=8))
-    ).tuples())
+    ))
     created = 0
     for t in templates:
         for weekday in t.weekdays:

@@ -1,0 +1,1 @@
+"""Staff accounts: district admins, street and community coordinators, with their scope."""
