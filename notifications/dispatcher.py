@@ -60,6 +60,8 @@ def deliver(
       the worker died between send and record): ask the provider first, and only send if it has
       no such message since that time. Nobody gets a second SMS.
     """
+    if quiet is not None and now is None:
+        raise ValueError("quiet hours need `now` (the caller's clock, read once per dispatch pass)")
     if isinstance(message, Sms):
         if quiet is not None and now is not None and quiet.is_quiet(now, urgent=message.urgent):
             return DeliveryResult(

@@ -9,28 +9,10 @@ from zoneinfo import ZoneInfo
 import vobject
 
 from notifications.calendar.ics import feed, invite
-from notifications.messages import CalendarEvent
+from tests.notifications.builders import shift_event
 
 CN = ZoneInfo("Asia/Shanghai")
 STAMP = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-
-
-def shift_event(
-    *, uid: str = "assignment-42@gridroster.example.cn", sequence: int = 0, day: int = 26
-) -> CalendarEvent:
-    return CalendarEvent(
-        uid=uid,
-        sequence=sequence,
-        start=datetime(2026, 12, day, 8, 0, tzinfo=CN),
-        end=datetime(2026, 12, day, 12, 0, tzinfo=CN),
-        summary="卡口值守",
-        location="和平里第十四社区 第十二网格",
-        description="确认/拒绝：https://wg.example.cn/s/Ab3dEf6hIj9kLmNo",
-        organizer_name="和平里街道 网格中心",
-        organizer_email="roster@gridroster.example.cn",
-        attendee_name="欧阳娜娜娜",
-        attendee_email="nana@example.cn",
-    )
 
 
 def parse(ics: bytes) -> vobject.base.Component:

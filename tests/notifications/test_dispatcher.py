@@ -18,7 +18,7 @@ from notifications.messages import Email, Outcome, Sms
 from notifications.sms.outbox_log import OutboxLogSmsSender
 from notifications.sms.quiet import QuietHours
 from notifications.sms.twilio import TwilioSmsSender
-from tests.notifications.conftest import free_port
+from tests.notifications.smtp_server import free_port
 from tests.notifications.twilio_stub import TwilioStub
 
 CN = ZoneInfo("Asia/Shanghai")
@@ -156,6 +156,13 @@ def test_an_urgent_surge_call_goes_out_during_quiet_hours(
         SURGE, sms_sender=twilio, mailer=mailer, now=night, quiet=QuietHours.parse("22:00-07:00")
     )
     assert result.outcome is Outcome.SENT and len(twilio_stub.creates()) == 1
+
+
+def test_quiet_hours_without_a_clock_reading_are_refused(
+    twilio: TwilioSmsSender, mailer: FolderMailer
+) -> None:
+    with pytest.raises(ValueError, match="now"):
+        deliver(OFFER, sms_sender=twilio, mailer=mailer, quiet=QuietHours.parse("22:00-07:00"))
 
 
 def test_the_embedded_defaults_deliver_sms_to_the_log_and_mail_to_the_folder(tmp_path: Path) -> None:

@@ -15,8 +15,8 @@ import vobject
 from notifications.email.folder import FolderMailer
 from notifications.email.smtp import SmtpMailer
 from notifications.messages import DeliveryError, Email
-from tests.notifications.conftest import SmtpServer, free_port
-from tests.notifications.test_calendar_ics import shift_event
+from tests.notifications.builders import shift_event
+from tests.notifications.smtp_server import SmtpServer, free_port
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 MAIL_FROM = "noreply@gridroster.example.cn"
