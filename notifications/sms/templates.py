@@ -1,9 +1,8 @@
-"""SMS texts, Chinese by default and English on request: short and neutral (who, what, where, when, link).
+"""SMS texts, Chinese by default and English on request: who, what, where, when, and a link."""
 
-The wording follows what domestic gateways approve (CHINA.md §0 item 4, §4): no 党政 or recruiting
-words, no personal mobile numbers, a personal link for confirming; and Twilio's reserved keywords
-(STOP, CANCEL, YES, ...) are never suggested as replies: replies are digits plus a code.
-"""
+# The wording follows what domestic gateways approve (CHINA.md §0 item 4, §4): no 党政 or
+# recruiting words, no personal mobile numbers, a personal link for confirming. Twilio's reserved
+# keywords (STOP, CANCEL, YES, ...) are never suggested as replies: replies are digits plus a code.
 
 from __future__ import annotations
 
