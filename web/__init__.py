@@ -33,11 +33,11 @@ def configure_csrf(app: Flask) -> None:
 
 
 def configure_login(app: Flask) -> None:
-    from flask_babel import lazy_gettext
+    from flask_babel import lazy_gettext as _l
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 

@@ -22,6 +22,7 @@ from scheduler.territory.models import Community, District, Street
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=10)
 MIN_PASSWORD_LENGTH = 10
+PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default, named so tests may pick a cheaper one
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 
 
@@ -156,7 +157,7 @@ def create_account(
     account = StaffAccount(
         username=username,
         display_name=(display_name or username).strip()[:64],
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(password, method=PASSWORD_HASH_METHOD),
         role=role,
         district_id=district_id,
         street_id=street_id,

@@ -1,0 +1,1 @@
+"""Coordinator pages: people, grids and shift templates, rosters."""
