@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -26,7 +27,7 @@ _CHUNK = 500  # rows per IN (...) query: well under SQLite's and PostgreSQL's pa
 # A blank 类别 / 同意联系 cell keeps what a known person has; a new person gets these.
 _NEW_PERSON_DEFAULTS: dict[str, object] = {"category": Category.VOLUNTEER, "contact_consent": True}
 _Owned = TypeVar("_Owned", WeeklyWindow, AvailabilityException)
-_Key = TypeVar("_Key", bound=Hashable)
+_Key = TypeVar("_Key", WeeklySlot, tuple[datetime, datetime])
 
 
 def import_people(
@@ -177,14 +178,16 @@ def _update(
         changed.append("skills")
     if row.windows is not None and _sync(
         session, have=windows, key=lambda w: WeeklySlot(w.weekday, w.start, w.end),
-        wanted={s: _window(person, s) for s in row.windows},
+        wanted=row.windows, make=lambda slot: _window(person, slot),
     ):
         changed.append("availability")
-    if row.absences is not None and _sync(
-        session, have=leaves, key=lambda a: (a.starts_at, a.ends_at),
-        wanted={_instants(span): _leave(person, span) for span in row.absences},
-    ):
-        changed.append("absences")
+    if row.absences is not None:
+        spans = {_instants(span): span for span in row.absences}
+        if _sync(
+            session, have=leaves, key=lambda a: (a.starts_at, a.ends_at),
+            wanted=spans.keys(), make=lambda instants: _leave(person, spans[instants]),
+        ):
+            changed.append("absences")
     return changed
 
 
@@ -206,18 +209,18 @@ def _sync_skills(person: Person, wanted: dict[str, date | None], skills: dict[st
 
 
 def _sync(
-    session: Session, *, have: list[_Owned], key: Callable[[_Owned], _Key], wanted: dict[_Key, _Owned]
+    session: Session, *, have: list[_Owned], key: Callable[[_Owned], _Key], wanted: AbstractSet[_Key],
+    make: Callable[[_Key], _Owned],
 ) -> bool:
-    """Make the stored rows ``have`` match ``wanted`` (new, unsaved rows by key); True if anything changed."""
+    """Make the stored rows ``have`` match the ``wanted`` keys, touching only the difference."""
     stored = {key(item): item for item in have}
-    if stored.keys() == wanted.keys():
+    if stored.keys() == wanted:
         return False
     for k, item in stored.items():
         if k not in wanted:
             session.delete(item)
-    for k, item in wanted.items():
-        if k not in stored:
-            session.add(item)
+    for k in sorted(wanted - stored.keys()):
+        session.add(make(k))
     return True
 
 
