@@ -89,28 +89,29 @@ def check_rows(
     out = Checked([], [], [])
     first_row_of_phone: dict[str, int] = {}
     for row, cells in table.rows:
+        n_errors = len(out.errors)
         person = _check_row(row, cells, table.header, header, lookups, today, street_id, out)
-        if person is None:
-            continue
-        earlier = first_row_of_phone.setdefault(person.phone, row)
-        if earlier != row:
-            masked = mask_phone(person.phone)
-            out.errors.append(RowError(
-                row, header.labels["phone"], "duplicate_phone",
-                f"与第{earlier}行的手机号重复（{masked}）：同一人只能出现一次",
-                f"same phone number as row {earlier} ({masked}): each person appears once",
-            ))
-            continue
-        out.rows.append(person)
+        # Repeats count even when either row has other errors: every problem is listed in one go.
+        if person.phone:
+            earlier = first_row_of_phone.setdefault(person.phone, row)
+            if earlier != row:
+                masked = mask_phone(person.phone)
+                out.errors.append(RowError(
+                    row, header.labels["phone"], "duplicate_phone",
+                    f"与第{earlier}行的手机号重复（{masked}）：同一人只能出现一次",
+                    f"same phone number as row {earlier} ({masked}): each person appears once",
+                ))
+        if len(out.errors) == n_errors:
+            out.rows.append(person)
     return out
 
 
 def _check_row(
     row: int, cells: list[str], header_cells: list[str], header: HeaderMap, lookups: Lookups, today: date,
     street_id: int | None, out: Checked,
-) -> PersonRow | None:
+) -> PersonRow:
+    """The row's values; each bad cell adds an error to ``out`` (the caller drops a row with any)."""
     by_key = {column.key: cells[i] if i < len(cells) else "" for i, column in header.by_index.items()}
-    n_errors = len(out.errors)
     for i, cell in enumerate(cells):
         # A value under an unknown header is covered by that header's error; one with no header is not.
         if cell and (i >= len(header_cells) or not header_cells[i]):
@@ -129,7 +130,7 @@ def _check_row(
 
     name = by_key.get("name", "")
     if header.has("name"):
-        check("name", lambda raw: _name(raw))
+        check("name", _name)
     phone = check("phone", normalise_phone) if header.has("phone") else None
     if isinstance(phone, str):
         _warn_if_not_mobile(row, header.labels["phone"], phone, out)
@@ -174,7 +175,7 @@ def _check_row(
     if header.has("absences"):
         spans = check("absences", parse_absences)
         person.absences = frozenset(spans) if isinstance(spans, list) else None
-    return person if len(out.errors) == n_errors else None
+    return person
 
 
 def _name(raw: str) -> str:

@@ -281,6 +281,13 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_every_row_and_column_in
     assert snapshot(session) == before
 
 
+def test_a_repeated_phone_is_reported_even_when_the_first_row_has_other_errors(session: Session) -> None:
+    make_territory(session)
+    rows = [zh_row("甲", "13900000001", home_grid="G9999"), zh_row("乙", "+8613900000001")]
+    assert rejected(session, csv_bytes(ZH_HEADER, rows)) == [
+        (2, "所属网格", "unknown_grid"), (3, "手机号", "duplicate_phone")]
+
+
 def test_phone_numbers_in_errors_are_masked(session: Session) -> None:
     make_territory(session)
     rows = [["甲", "13912345678", "志愿者", "G0001"], ["乙", "13912345678", "志愿者", "G0001"],
