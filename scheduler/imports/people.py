@@ -18,7 +18,7 @@ from scheduler.clock import local_midnight, local_zone
 from scheduler.imports.availability_text import DateSpan, WeeklySlot
 from scheduler.imports.columns import map_header
 from scheduler.imports.reading import Source, read_table
-from scheduler.imports.report import ImportRejected, ImportReport, PersonOutcome, RowError
+from scheduler.imports.report import ImportRejected, ImportReport, PersonOutcome, RowError, RowWarning
 from scheduler.imports.rows import Lookups, PersonRow, check_rows
 from scheduler.people.models import Category, Person, PersonSkill, Skill
 from scheduler.reference import ensure_reference_data, skills_by_code
@@ -48,12 +48,13 @@ def import_people(
     today = now.astimezone(local_zone()).date()
     lookups = Lookups.load(session=session)
     checked = check_rows(table=table, header=header, lookups=lookups, today=today, street_id=street_id)
-    existing = _people_by_phone(session=session, phones=[r.phone for r in checked.rows])
+    existing = _people_by_phone(session=session, phones=[r.phone for r in checked.rows if r.phone])
     errors += checked.errors
-    if street_id is not None:
+    if street_id is not None and header.has("phone"):
         errors += _other_streets(checked.rows, existing, lookups, street_id, header.labels["phone"])
     if errors:
         raise ImportRejected(errors)
+    warnings = checked.warnings + _inactive(checked.rows, existing, header.labels["phone"])
 
     skills = _skills(session=session, rows=checked.rows)
     known_ids = [p.id for p in existing.values()]
@@ -83,7 +84,7 @@ def import_people(
         created=sum(o.outcome == "created" for o in outcomes),
         updated=sum(o.outcome == "updated" for o in outcomes),
         unchanged=sum(o.outcome == "unchanged" for o in outcomes),
-        warnings=tuple(checked.warnings),
+        warnings=tuple(sorted(warnings, key=lambda w: w.row)),
         outcomes=outcomes,
     )
     if report.changed:
@@ -117,6 +118,18 @@ def _other_streets(
                 "this phone number belongs to a person of another street: ask that street or the district",
             ))
     return errors
+
+
+def _inactive(rows: list[PersonRow], existing: dict[str, Person], column: str) -> list[RowWarning]:
+    """Updating a deactivated person does not bring them back: that is a decision for the web page."""
+    return [
+        RowWarning(
+            row.row, column, "person_inactive", "此人已停用：信息已更新，但不会重新启用（请在网页上启用）",
+            "this person is deactivated: updated, but not reactivated (reactivate them on the web page)",
+        )
+        for row in rows
+        if (person := existing.get(row.phone)) is not None and not person.active
+    ]
 
 
 def _chunks(items: list[int] | list[str]) -> Iterable[list[int] | list[str]]:

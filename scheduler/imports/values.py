@@ -139,30 +139,29 @@ class SkillEntry:
 
 
 _ITEM_SPLIT = re.compile(r"[;,、\n]+")
-_SKILL_ITEM = re.compile(r"^(?P<name>[^:()]+?)\s*(?::\s*(?P<d1>.+)|\(\s*(?P<d2>[^)]*)\s*\))?$")
 
 
 def parse_skills(raw: str, *, known: dict[str, str]) -> list[SkillEntry]:
-    """'护士:2027-06-30; 急救' -> nurse until 2027-06-30, first aid with no expiry.
+    """'护士:2027-06-30; 急救' (or '护士(2027-06-30)') -> nurse until 2027-06-30, first aid with no expiry.
 
     ``known`` maps a folded name (code, Chinese or English name) to the skill code.
     """
     out: dict[str, SkillEntry] = {}
     for item in _ITEM_SPLIT.split(fold(raw)):
-        item = item.strip()
-        if not item:
+        name, _, expiry = item.partition(":")
+        if not expiry and name.endswith(")") and "(" in name:
+            name, _, expiry = name[:-1].partition("(")
+        name, expiry = name.strip(), expiry.strip()
+        if not name:
             continue
-        m = _SKILL_ITEM.match(item)
-        name = (m.group("name") if m else item).strip()
         code = known.get(name.casefold())
-        if m is None or code is None:
-            sample_zh = "、".join(sorted({k for k in known if not k.isascii()}))
+        if code is None:
+            names_zh = "、".join(sorted({k for k in known if not k.isascii()}))
             raise ValidationError(
-                "unknown_skill", f"未知技能：{name}（可填：{sample_zh}）",
+                "unknown_skill", f"未知技能：{name}（可填：{names_zh}）",
                 f"unknown skill: {name} (use a code or name: {', '.join(sorted(set(known.values())))})",
             )
-        expiry_text = m.group("d1") or m.group("d2")
-        entry = SkillEntry(code, parse_date(expiry_text) if expiry_text else None)
+        entry = SkillEntry(code, parse_date(expiry) if expiry else None)
         if code in out and out[code] != entry:
             raise ValidationError(
                 "skill_twice", f"技能重复且日期不同：{name}",

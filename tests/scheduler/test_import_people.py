@@ -20,6 +20,7 @@ from scheduler.errors import ValidationError
 from scheduler.imports import ImportRejected, import_people
 from scheduler.imports.availability_text import WeeklySlot, parse_absences, parse_weekly_windows
 from scheduler.imports.columns import COLUMNS, header_key
+from scheduler.imports.values import parse_skills
 from scheduler.people.models import Category, Person, PersonSkill
 from scheduler.reference import ensure_reference_data
 from scheduler.territory.models import Community, District, Grid, Street
@@ -343,6 +344,13 @@ def test_a_missing_path_is_a_file_level_error(session: Session, tmp_path: Path) 
 # --- encodings and sources --------------------------------------------------------------------------
 
 
+def test_a_tab_separated_unicode_text_file_from_excel_imports(session: Session) -> None:
+    make_territory(session)
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t").writerows([ZH_HEADER, *GOOD_ROWS])
+    assert run(session, buf.getvalue().encode("utf-16"), "people.txt").created == 4
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-16"])
 def test_csv_saved_by_chinese_excel_as_gbk_or_with_a_bom_imports(session: Session, encoding: str) -> None:
     make_territory(session)
@@ -427,6 +435,17 @@ def test_a_column_left_out_of_the_file_leaves_that_field_alone(session: Session)
     wang = person(session, "+8613900000003")
     assert (wang.category, wang.no_night, wang.max_hours_per_week) == (Category.PARTY_NO_POST, True, 10)
     assert len(windows_of(session, wang)) == 7
+
+
+def test_updating_a_deactivated_person_warns_and_leaves_them_deactivated(session: Session) -> None:
+    make_territory(session)
+    run(session, csv_bytes(ZH_HEADER, GOOD_ROWS))
+    person(session, "+8613900000003").active = False
+    rows = [list(r) for r in GOOD_ROWS]
+    rows[2][0] = "王建国（已搬走）"
+    report = run(session, csv_bytes(ZH_HEADER, rows))
+    assert [(w.row, w.code) for w in report.warnings] == [(4, "person_inactive")]
+    assert not person(session, "+8613900000003").active
 
 
 def test_a_blank_category_makes_a_new_person_a_volunteer_and_keeps_a_known_persons(session: Session) -> None:
@@ -552,6 +571,38 @@ def test_absence_text_becomes_date_spans(text: str, expected: list[tuple[date, d
 def test_bad_absence_text_is_an_error(text: str, code: str) -> None:
     with pytest.raises(ValidationError) as info:
         parse_absences(text)
+    assert info.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("护士:2027-06-30; 急救", {"nurse": date(2027, 6, 30), "first_aid": None}),
+        ("护士（2027年6月30日）、First Aid", {"nurse": date(2027, 6, 30), "first_aid": None}),
+        ("nurse：2027/6/30，sign_language", {"nurse": date(2027, 6, 30), "sign_language": None}),
+        ("急救; 急救", {"first_aid": None}),
+        ("", {}),
+    ],
+)
+def test_skill_text_becomes_skills_with_optional_certificate_expiry(
+    text: str, expected: dict[str, date | None]
+) -> None:
+    known = {"护士": "nurse", "nurse": "nurse", "急救": "first_aid", "first aid": "first_aid",
+             "first_aid": "first_aid", "sign_language": "sign_language"}
+    assert {e.code: e.valid_until for e in parse_skills(text, known=known)} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("厨师", "unknown_skill"),
+        ("护士:明年", "bad_date"),
+        ("护士:2027-01-01; 护士:2028-01-01", "skill_twice"),
+    ],
+)
+def test_bad_skill_text_is_an_error(text: str, code: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_skills(text, known={"护士": "nurse"})
     assert info.value.code == code
 
 
