@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from scheduler.availability.models import AvailabilityException, ExceptionKind, 
 from scheduler.clock import local_zone
 from scheduler.demo.generator import DemoSize, seed_demo
 from scheduler.errors import ValidationError
-from scheduler.imports import ImportRejected, import_people
+from scheduler.imports import ImportRejected, ImportReport, import_people
 from scheduler.imports.availability_text import WeeklySlot, parse_absences, parse_weekly_windows
 from scheduler.imports.columns import COLUMNS, header_key
 from scheduler.imports.values import parse_skills
@@ -80,7 +81,7 @@ def csv_bytes(header: list[str], rows: list[list[str]], encoding: str = "utf-8")
     return buf.getvalue().encode(encoding)
 
 
-def xlsx_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+def xlsx_bytes(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
@@ -91,9 +92,11 @@ def xlsx_bytes(header: list[str], rows: list[list[object]]) -> bytes:
     return buf.getvalue()
 
 
-def run(session: Session, data: bytes, filename: str = "people.csv", **kwargs: object):  # type: ignore[no-untyped-def]
+def run(
+    session: Session, data: bytes, filename: str = "people.csv", street_id: int | None = None
+) -> ImportReport:
     return import_people(
-        session=session, path_or_bytes=data, filename=filename, now=NOW, actor="cli", **kwargs  # type: ignore[arg-type]
+        session=session, path_or_bytes=data, filename=filename, now=NOW, actor="cli", street_id=street_id
     )
 
 
@@ -216,8 +219,7 @@ def test_a_title_row_above_the_header_and_blank_rows_are_skipped_but_rows_keep_t
     session: Session,
 ) -> None:
     make_territory(session)
-    rows: list[list[object]] = [ZH_HEADER, GOOD_ROWS[0], [], zh_row("", "13900000009")]
-    data = xlsx_bytes(["翠湖社区志愿者花名册"], rows)
+    data = xlsx_bytes(["翠湖社区志愿者花名册"], [ZH_HEADER, GOOD_ROWS[0], [], zh_row("", "13900000009")])
     # Row 1 title, row 2 header, row 3 good, row 4 blank, row 5 has no name.
     assert rejected(session, data, "people.xlsx") == [(5, "姓名", "name_missing")]
 
