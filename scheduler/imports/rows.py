@@ -131,7 +131,7 @@ def _check_row(
     name = by_key.get("name", "")
     if header.has("name"):
         check("name", _name)
-    phone = check("phone", normalise_phone) if header.has("phone") else None
+    phone = check("phone", lambda raw: normalise_phone(values.fold(raw))) if header.has("phone") else None
     if isinstance(phone, str):
         _warn_if_not_mobile(row, header.labels["phone"], phone, out)
 
