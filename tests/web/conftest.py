@@ -172,7 +172,14 @@ def make_app(session: Session, **overrides: object) -> Flask:
         "WTF_CSRF_ENABLED": False,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+
+    @app.teardown_request
+    def _expire_test_session(_exc: BaseException | None) -> None:
+        # The test's own session must read what the request stored, not its cached objects.
+        session.expire_all()
+
+    return app
 
 
 @pytest.fixture
@@ -224,3 +231,10 @@ def fresh(session: Session) -> Iterator[Session]:
     """The test's session with everything expired: read what the app stored, not what we cached."""
     session.expire_all()
     yield session
+
+
+def field_html(body: str, name: str) -> str:
+    """The HTML of one field's block: from its wrapper to the next field (or the end of the form)."""
+    start = body.index(f'id="field-{name}"')
+    ends = [i for i in (body.find('<div class="field', start + 1), body.find("</form>", start)) if i != -1]
+    return body[start : min(ends)]

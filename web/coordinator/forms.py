@@ -15,7 +15,15 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from scheduler.people.models import CATEGORY_LABELS_ZH, Category, Skill
@@ -46,6 +54,12 @@ def category_label(category: Category, english: bool) -> str:
 class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        # Why: WTForms' own message here is a plural form its Chinese catalogue leaves untranslated.
+        allowed = {str(value) for value, *_ in self.iter_choices()}
+        if any(str(v) not in allowed for v in self.data or []):
+            raise ValidationError(_l("Not a valid choice"))
 
 
 class PersonForm(FlaskForm):  # type: ignore[misc]
@@ -139,7 +153,7 @@ class TemplateForm(FlaskForm):  # type: ignore[misc]
         _l("Anyone"),
         default=0,
         validators=[
-            InputRequired(_l("Enter a number (0 if none)")),
+            Optional(),  # blank: nobody
             NumberRange(0, MAX_HEADS_PER_ROW, _l("Between 0 and 50")),
         ],
     )
@@ -161,7 +175,7 @@ def template_form(
                 s.name_en if english else s.name_zh,
                 default=0,
                 validators=[
-                    InputRequired(_l("Enter a number (0 if none)")),
+                    Optional(),  # blank: nobody with this skill
                     NumberRange(0, MAX_HEADS_PER_ROW, _l("Between 0 and 50")),
                 ],
             ),
