@@ -627,3 +627,24 @@ def test_the_audit_entry_is_written_at_now(session: Session) -> None:
     make_territory(session)
     run(session, csv_bytes(ZH_HEADER, GOOD_ROWS[:1]))
     assert session.scalars(select(AuditEntry)).one().at == NOW.astimezone(UTC)
+
+
+def test_errors_and_the_report_print_as_one_line_each_in_both_languages(session: Session) -> None:
+    make_territory(session)
+    with pytest.raises(ImportRejected) as info:
+        run(session, csv_bytes(["姓名", "手机号", "所属网格"], [["", "13900000001", "G0001"]]))
+    assert info.value.lines() == [
+        "导入失败：发现 1 处错误，没有写入任何数据 / import rejected: 1 problem found, nothing was written",
+        "第2行「姓名」：姓名不能为空 / row 2, 姓名: name is empty",
+    ]
+    with pytest.raises(ImportRejected) as info:
+        run(session, b"not a workbook", "people.xlsx")
+    assert info.value.lines()[1].startswith("文件：people.xlsx 不是有效的 XLSX 文件")
+
+    rows = [["张伟", "13900000001", "G0001", "急救:2026-01-01"]]
+    report = run(session, csv_bytes(["姓名", "手机号", "所属网格", "技能"], rows))
+    assert report.lines() == [
+        "新增 1 人，更新 0 人，未变 0 人 / created 1, updated 0, unchanged 0",
+        "注意 / warning: 第2行「技能」：急救证书已于 2026-01-01 过期（已导入，请更新证书日期） / "
+        "row 2, 技能: the first aid certificate expired on 2026-01-01 (imported; please update the date)",
+    ]
