@@ -1,4 +1,4 @@
-"""People pages: add, edit, deactivate, search; every bad field gets a Chinese message beside it, nothing saved."""
+"""People pages: add, edit, deactivate, search; a bad field gets a Chinese message beside it."""
 
 from __future__ import annotations
 
