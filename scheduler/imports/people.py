@@ -110,11 +110,12 @@ def import_people(
 def _other_streets(
     rows: list[PersonRow], existing: dict[str, Person], lookups: Lookups, street_id: int, column: str
 ) -> list[RowError]:
+    """A street's upload cannot rewrite a person whose home grid is in another street."""
     errors = []
     for row in rows:
         person = existing.get(row.phone)
-        if person is not None and person.home_grid_id is not None \
-                and lookups.grid_street.get(person.home_grid_id) != street_id:
+        grid_id = person.home_grid_id if person is not None else None
+        if grid_id is not None and lookups.grid_street.get(grid_id) != street_id:
             errors.append(RowError(
                 row.row, column, "person_in_other_street",
                 "这个手机号已登记在其他街道的人员名下：请联系该街道或区里处理",
