@@ -194,6 +194,7 @@ def test_the_same_people_as_an_xlsx_built_with_openpyxl_import_the_same(session:
     rows[2][1] = 13900000003  # Excel keeps a phone typed into a number cell as a number
     rows[2][8] = 10
     rows[1][10] = datetime(2026, 12, 1)  # a one-day absence typed as a date cell
+    rows[3][6] = True  # a TRUE/FALSE cell
     report = run(session, xlsx_bytes(ZH_HEADER, rows), "名单.xlsx")
 
     assert (report.created, report.updated, report.unchanged) == (4, 0, 0)
@@ -201,6 +202,21 @@ def test_the_same_people_as_an_xlsx_built_with_openpyxl_import_the_same(session:
     li = person(session, "+8613900000002")
     leave = leave_of(session, li)
     assert leave.ends_at - leave.starts_at == timedelta(days=1)
+    assert person(session, "+8613900000004").no_night
+
+
+def test_a_workbook_saved_with_a_csv_name_is_still_read_as_a_workbook(session: Session) -> None:
+    make_territory(session)
+    assert run(session, xlsx_bytes(ZH_HEADER, GOOD_ROWS), "people.csv").created == 4
+
+
+def test_a_grid_name_shared_by_two_grids_must_be_given_as_a_code(session: Session) -> None:
+    grids = make_territory(session)
+    other_community = Community(name="莲花池社区", street=grids[0].community.street)
+    session.add(Grid(code="G0100", name="翠湖社区第1网格", community=other_community))
+    session.flush()
+    data = csv_bytes(["姓名", "手机号", "所属网格"], [["张伟", "13900000001", "翠湖社区第1网格"]])
+    assert rejected(session, data) == [(2, "所属网格", "ambiguous_grid")]
 
 
 def test_english_headers_in_any_case_and_spacing_are_accepted(session: Session) -> None:
