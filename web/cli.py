@@ -114,7 +114,7 @@ def import_group() -> None:
 @pass_ctx
 def import_people_cmd(ctx: Context, file: Path) -> None:
     """Import people and their availability from CSV or XLSX (all or nothing)."""
-    from scheduler.imports.people import ImportRejected, import_people
+    from scheduler.imports import ImportRejected, import_people
     from scheduler.migrate import upgrade
 
     upgrade(ctx.engine)
@@ -123,16 +123,13 @@ def import_people_cmd(ctx: Context, file: Path) -> None:
             report = import_people(session=session, path_or_bytes=file, filename=file.name,
                                    now=ctx.clock.now(), actor="cli")
     except ImportRejected as rejected:
-        click.echo(f"导入失败，未写入任何数据 / import rejected, nothing written: {len(rejected.errors)} error(s)",
-                   err=True)
-        for e in rejected.errors:
-            click.echo(f"  第 {e.row} 行 row {e.row} [{e.column}] {e.code}: {e.message_zh} / {e.message_en}", err=True)
+        for line in rejected.lines():
+            click.echo(line, err=True)
         sys.exit(2)
     except DomainError as error:
         fail(error)
-    click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
-    for warning in getattr(report, "warnings", []) or []:
-        click.echo(f"  warning: {warning}")
+    for line in report.lines():
+        click.echo(line)
 
 
 # --- rosters --------------------------------------------------------------------------------------
