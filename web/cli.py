@@ -37,6 +37,11 @@ class Context:
     def sessions(self) -> sessionmaker[Session]:
         return make_session_factory(self.engine)
 
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     def today(self) -> date:
         return self.clock.now().astimezone(local_zone()).date()
 
@@ -51,6 +56,7 @@ pass_ctx = click.make_pass_decorator(Context)
 def main(ctx: click.Context, db_url: str | None) -> None:
     """gridroster: rosters for community grid shifts and emergency call-outs. 网格排班。"""
     ctx.obj = Context(db_url)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def fail(error: DomainError) -> None:
