@@ -47,9 +47,11 @@ def configure_blueprints(app: Flask) -> None:
     from web.auth.views import bp as auth_bp
     from web.coordinator.views import bp as coordinator_bp
     from web.me.views import bp as me_bp
+    from web.rosters.views import bp as rosters_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(coordinator_bp)
+    app.register_blueprint(rosters_bp)
     app.register_blueprint(me_bp, url_prefix="/me")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # bearer tokens, never cookies: a cross-site page cannot send one

@@ -35,8 +35,10 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     MAX_FORM_PARTS = 2000
     CLOCK: Clock = Clock()
-    # In-process background jobs (roster solves) in the embedded default; tests may turn them off.
-    RUN_JOBS_IN_PROCESS = True
+    # Roster solves: "thread" runs them in this process (embedded default), "inline" inside the request
+    # (tests), "none" leaves them queued for a worker. SOLVE_SECONDS is each solve's time limit.
+    JOB_RUNNER = "thread"
+    SOLVE_SECONDS = 20.0
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:

@@ -30,3 +30,38 @@ document.addEventListener("submit", async (event) => {
     if (!button.classList.contains("locked")) button.disabled = false;
   }
 });
+
+// Roster job page: poll the JSON status every second; the bar is time used of the time limit.
+(function jobProgress() {
+  const section = document.getElementById("job");
+  if (!section) return;
+  const labels = document.getElementById("job-labels").dataset;
+  const $ = (id) => document.getElementById(id);
+  const show = (data) => {
+    const p = data.progress || {};
+    const limit = Number(data.seconds_limit) || 1;
+    const finished = ["succeeded", "cancelled", "failed"].includes(data.status);
+    $("job-progress").value = finished ? 100 : Math.min(99, Math.round(100 * (p.seconds || 0) / limit));
+    $("job-state").textContent = labels[data.status] || data.status;
+    if (p.objective !== undefined) {
+      $("job-objective").textContent = p.objective;
+      $("job-bound").textContent = p.bound;
+      $("job-gap").textContent = (100 * p.gap).toFixed(1) + "%";
+      $("job-seconds").textContent = p.seconds;
+    }
+    if (finished) {
+      $("job-stop-form").hidden = true;
+      if (data.roster_url) { $("job-roster").href = data.roster_url; $("job-done").hidden = false; }
+      if (data.status === "failed") $("job-failed").hidden = false;
+    }
+    return finished;
+  };
+  const poll = async () => {
+    try {
+      const response = await fetch(section.dataset.statusUrl, { headers: { "Accept": "application/json" } });
+      if (response.ok && show(await response.json())) return;
+    } catch (err) { /* network blip: try again */ }
+    setTimeout(poll, 1000);
+  };
+  if (!show(JSON.parse(section.dataset.job))) poll();
+})();
