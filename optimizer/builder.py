@@ -39,7 +39,7 @@ class RosterModel:
     shifts_of: dict[str, list[Shift]] = field(default_factory=dict)  # p -> shifts, by start
     people_on_line: dict[tuple[str, int], list[str]] = field(default_factory=dict)  # (s, d) -> p
     people_on_shift: dict[str, list[str]] = field(default_factory=dict)  # s -> p
-    _on: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    _on: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (p, s) -> "p works s"
     _works: dict[tuple[str, int, str | None], cp_model.IntVar | None] = field(default_factory=dict)
 
     @classmethod
@@ -55,8 +55,12 @@ class RosterModel:
         )
         for person, shift, line in eligible_triples(problem) if triples is None else triples:
             m.x[person.id, shift.id, line] = m.model.new_bool_var(f"x[{person.id}|{shift.id}|{line}]")
+            x = m.x[person.id, shift.id, line]
             lines = m.lines_of.setdefault((person.id, shift.id), [])
-            if not lines:
+            if lines:
+                m._on.pop((person.id, shift.id), None)  # several lines: on() makes a new literal
+            else:
+                m._on[person.id, shift.id] = x
                 m.shifts_of.setdefault(person.id, []).append(shift)
                 m.people_on_shift.setdefault(shift.id, []).append(person.id)
             lines.append(line)
@@ -70,19 +74,19 @@ class RosterModel:
 
     def on(self, person_id: str, shift_id: str) -> cp_model.IntVar:
         """Literal "p works s" (any line). One line: its x; several: a new bool equal to their sum."""
-        lines = self.lines(person_id, shift_id)
-        if len(lines) == 1:
-            return lines[0]
-        if (person_id, shift_id) not in self._on:
+        on = self._on.get((person_id, shift_id))
+        if on is None:
             on = self.model.new_bool_var(f"on[{person_id}|{shift_id}]")
-            self.model.add(sum(lines) == on)
+            self.model.add(cp_model.LinearExpr.sum(self.lines(person_id, shift_id)) == on)
             self._on[person_id, shift_id] = on
-        return self._on[person_id, shift_id]
+        return on
 
     def load(self, person_id: str, shifts: Iterable[Shift] | None = None) -> cp_model.LinearExprT:
         """Minutes p works over ``shifts`` (default: every shift p may work)."""
-        chosen = self.shifts_of.get(person_id, []) if shifts is None else shifts
-        return sum((s.minutes * self.on(person_id, s.id) for s in chosen), cp_model.LinearExpr.constant(0))
+        chosen = self.shifts_of.get(person_id, []) if shifts is None else list(shifts)
+        return cp_model.LinearExpr.weighted_sum(
+            [self.on(person_id, s.id) for s in chosen], [s.minutes for s in chosen]
+        )
 
     def at_most_one_a_day(self, person_id: str, day_shifts: Sequence[Shift]) -> bool:
         """True when p can never work two of these shifts (they clash, or two exceed the day cap)."""
@@ -108,7 +112,9 @@ class RosterModel:
             elif lits:
                 works = self.model.new_bool_var(f"works[{person_id}|{day}|{task_type or '*'}]")
                 if self.at_most_one_a_day(person_id, day_shifts):
-                    self.model.add(sum(lits) == works)  # tighter than an OR when two are impossible
+                    self.model.add(
+                        cp_model.LinearExpr.sum(lits) == works
+                    )  # tighter than an OR when two are impossible
                 else:
                     self.model.add_max_equality(works, lits)
             self._works[key] = works
@@ -146,7 +152,10 @@ class RosterModel:
             self.ledger.append(PenaltyTerm(kind, subject, weight, amount))
 
     def minimise_penalties(self) -> None:
-        self.model.minimize(sum((t.weight * t.amount for t in self.ledger), cp_model.LinearExpr.constant(0)))
+        terms = self.ledger
+        self.model.minimize(
+            cp_model.LinearExpr.weighted_sum([t.amount for t in terms], [t.weight for t in terms])
+        )
 
 
 Family = Callable[[RosterModel], None]

@@ -67,7 +67,9 @@ def _part(problem: Problem, people: list[Person], shifts: list[Shift], triples: 
         shifts=tuple(shifts),
         requests=tuple(r for _, r in requests),
         pins=tuple(p for p in problem.pins if p.shift_id in shift_ids),
-        previous=frozenset((p, s) for p, s in problem.previous if s in shift_ids),
+        # Kept whole: "previous is non-empty" switches the change term on in every part, and
+        # changes() itself counts only the pairs whose shift is in the part.
+        previous=problem.previous,
     )
     return Part(sub, tuple(triples), tuple(i for i, _ in requests))
 
@@ -81,7 +83,8 @@ def empty_roster_cost(problem: Problem) -> int:
         under = s.under_weight if s.under_weight is not None else w.shortfall(s.priority)
         points += under * s.headcount
         points += sum(n.count * (w.party_lead if n.kind == "party_lead" else w.composition) for n in s.needs)
-    points += w.change * len(problem.previous)  # previous is already restricted to the part's shifts
+    shift_ids = {s.id for s in problem.shifts}
+    points += w.change * sum(1 for _, s in problem.previous if s in shift_ids)
     points += sum(
         w.quota_per_hour * -(-p.quota_minutes_due // 60) for p in problem.people if p.quota_minutes_due > 0
     )

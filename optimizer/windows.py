@@ -55,15 +55,13 @@ def conflict_cliques(shifts: Sequence[Shift], min_rest: int) -> list[list[Shift]
     cliques: list[list[Shift]] = []
     alive: list[Shift] = []
     for shift in ordered:
-        alive = [a for a in alive if a.end + min_rest > shift.start]
-        alive.append(shift)
-        cliques.append(list(alive))
-    # A clique is maximal unless the next start point still sees all of it.
-    return [
-        c
-        for c, nxt in zip(cliques, [*cliques[1:], []], strict=True)
-        if not set(map(id, c)) <= set(map(id, nxt))
-    ]
+        still = [a for a in alive if a.end + min_rest > shift.start]
+        if len(still) < len(alive):
+            cliques.append(alive)  # someone leaves before this start: the group alive was maximal
+        alive = [*still, shift]
+    if alive:
+        cliques.append(alive)
+    return cliques
 
 
 def all_too_close(shifts: Sequence[Shift], min_rest: int) -> bool:

@@ -45,7 +45,9 @@ def day_shift(shift_id: str, day: int, *, hours: int = 8, **fields: Any) -> Shif
     return shift(shift_id, day * DAY + 8 * HOUR, day * DAY + (8 + hours) * HOUR, **fields)
 
 
-def make_problem(people: Iterable[Person], shifts: Iterable[Shift], *, days: int = 7, **fields: Any) -> Problem:
+def make_problem(
+    people: Iterable[Person], shifts: Iterable[Shift], *, days: int = 7, **fields: Any
+) -> Problem:
     return Problem(tuple(people), tuple(shifts), days, **fields)
 
 

@@ -25,6 +25,6 @@ def changes(m: RosterModel) -> None:
         dropped_for_sure = len(was - possible)  # published cells the person can no longer fill
         cells = [(1 - m.on(person_id, s)) if s in was else m.on(person_id, s) for s in sorted(possible)]
         amount: cp_model.LinearExprT = (
-            sum(cells, cp_model.LinearExpr.constant(dropped_for_sure)) if cells else dropped_for_sure
+            cp_model.LinearExpr.sum([*cells, dropped_for_sure]) if cells else dropped_for_sure
         )
         m.penalise(amount, m.problem.weights.change, kind="change", subject=person_id)

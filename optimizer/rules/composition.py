@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 if TYPE_CHECKING:
     from optimizer.builder import RosterModel
 
@@ -17,6 +19,6 @@ def composition(m: RosterModel) -> None:
             if weight == 0 or need.count <= 0:
                 continue
             tagged = [p for p in m.people_on_shift.get(shift.id, []) if need.tag in m.people[p].tags]
-            present = sum(m.on(p, shift.id) for p in tagged)
+            present = cp_model.LinearExpr.sum([m.on(p, shift.id) for p in tagged])
             lacking = m.excess(need.count - present, need.count, f"lacking[{shift.id}#{index}|{need.tag}]")
             m.penalise(lacking, weight, kind=need.kind, subject=shift.id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 if TYPE_CHECKING:
     from optimizer.builder import RosterModel
 
@@ -19,4 +21,9 @@ def continuity(m: RosterModel) -> None:
             if s.grid_id not in person.recent_grids
         ]
         if away:
-            m.penalise(sum(away), m.problem.weights.continuity, kind="continuity", subject=person.id)
+            m.penalise(
+                cp_model.LinearExpr.sum(away),
+                m.problem.weights.continuity,
+                kind="continuity",
+                subject=person.id,
+            )

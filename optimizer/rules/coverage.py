@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 if TYPE_CHECKING:
     from optimizer.builder import RosterModel
 
@@ -16,7 +18,7 @@ def coverage(m: RosterModel) -> None:
         over = shift.over_weight if shift.over_weight is not None else weights.overstaff
         for line, demand in enumerate(shift.demands):
             people = m.people_on_line.get((shift.id, line), [])
-            assigned = sum(m.x[p, shift.id, line] for p in people)
+            assigned = cp_model.LinearExpr.sum([m.x[p, shift.id, line] for p in people])
             most = len(people) if cap is None else min(len(people), demand.count + cap)
             tag = f"{shift.id}#{line}"
             missing = m.excess(demand.count - assigned, demand.count, f"missing[{tag}]")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from optimizer.problem import Person, Shift
 
 if TYPE_CHECKING:
@@ -22,10 +24,9 @@ def distance(m: RosterModel) -> None:
     for person in m.problem.people:
         if person.home_grid is None:
             continue
-        terms = [
-            level(person, s) * m.on(person.id, s.id)
-            for s in m.shifts_of.get(person.id, [])
-            if level(person, s)
-        ]
-        if terms:
-            m.penalise(sum(terms), m.problem.weights.distance_per_level, kind="distance", subject=person.id)
+        away = [(s, n) for s in m.shifts_of.get(person.id, []) if (n := level(person, s))]
+        if away:
+            levels = cp_model.LinearExpr.weighted_sum(
+                [m.on(person.id, s.id) for s, _ in away], [n for _, n in away]
+            )
+            m.penalise(levels, m.problem.weights.distance_per_level, kind="distance", subject=person.id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from optimizer.problem import Request, Shift
 
 if TYPE_CHECKING:
@@ -27,7 +29,7 @@ def preferences(m: RosterModel) -> None:
             if matches(request, s)
         ]
         if not request.wanted:
-            m.penalise(sum(lits), weight, kind="preference", subject=subject)
+            m.penalise(cp_model.LinearExpr.sum(lits), weight, kind="preference", subject=subject)
         elif not lits:
             m.penalise(1, weight, kind="preference", subject=subject)
         elif weight != 0:

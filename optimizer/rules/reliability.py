@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from optimizer.problem import Priority
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ def reliability(m: RosterModel) -> None:
         ]
         if critical:
             m.penalise(
-                person.no_show_permille * sum(critical),
+                person.no_show_permille * cp_model.LinearExpr.sum(critical),
                 m.problem.weights.reliability,
                 kind="reliability",
                 subject=person.id,

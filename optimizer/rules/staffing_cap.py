@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 if TYPE_CHECKING:
     from optimizer.builder import RosterModel
 
@@ -16,4 +18,6 @@ def staffing_cap(m: RosterModel) -> None:
         for line, demand in enumerate(shift.demands):
             people = m.people_on_line.get((shift.id, line), [])
             if len(people) > demand.count + extra:
-                m.model.add(sum(m.x[p, shift.id, line] for p in people) <= demand.count + extra)
+                m.model.add(
+                    cp_model.LinearExpr.sum([m.x[p, shift.id, line] for p in people]) <= demand.count + extra
+                )

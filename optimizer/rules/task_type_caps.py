@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 if TYPE_CHECKING:
     from optimizer.builder import RosterModel
 
@@ -13,4 +15,4 @@ def task_type_caps(m: RosterModel) -> None:
         for task_type, cap in person.max_shifts_by_type:
             lits = [m.on(person.id, s.id) for s in m.shifts_of.get(person.id, []) if s.task_type == task_type]
             if len(lits) > cap:
-                m.model.add(sum(lits) <= cap)
+                m.model.add(cp_model.LinearExpr.sum(lits) <= cap)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from optimizer.windows import weekend_days
 
 if TYPE_CHECKING:
@@ -25,4 +27,4 @@ def weekends(m: RosterModel) -> None:
                 m.model.add_max_equality(weekend, lits)
                 worked.append(weekend)
         if len(worked) > person.max_weekends:
-            m.model.add(sum(worked) <= person.max_weekends)
+            m.model.add(cp_model.LinearExpr.sum(worked) <= person.max_weekends)

@@ -25,7 +25,10 @@ def test_changes_after_a_decline_counts_the_removed_and_the_added_cell():
     solution = solve_and_check(problem)
     assert solution.people_on("s1") == {"p2"}
     assert solution.people_on("s2") == {"p2"}
-    assert sorted((b.subject, b.amount, b.points) for b in solution.breakdown) == [("p1", 1, 400), ("p2", 1, 400)]
+    assert sorted((b.subject, b.amount, b.points) for b in solution.breakdown) == [
+        ("p1", 1, 400),
+        ("p2", 1, 400),
+    ]
 
 
 @pytest.mark.parametrize(("change", "kept"), [(200, True), (100, False)])

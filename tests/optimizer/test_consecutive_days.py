@@ -47,7 +47,9 @@ def test_consecutive_days_min_run_off_without_the_rule_works_the_single_day():
 def test_consecutive_days_min_days_off_forbids_a_single_inner_day_off():
     requests = tuple(Request("p1", 10, True, shift_id=f"d{d}") for d in (0, 1, 2, 4, 5, 6))
     requests += (Request("p1", 3, False, shift_id="d3"),)
-    strict = make_problem([person("p1", min_consecutive_days_off=2)], WEEK, weights=NO_SHORTFALL, requests=requests)
+    strict = make_problem(
+        [person("p1", min_consecutive_days_off=2)], WEEK, weights=NO_SHORTFALL, requests=requests
+    )
     solution = solve_and_check(strict)
     assert worked_days(solution) == list(range(7))
     assert solution.points_by_kind() == {"preference": 3}
@@ -58,7 +60,9 @@ def test_consecutive_days_min_days_off_forbids_a_single_inner_day_off():
 def test_consecutive_days_min_days_off_allows_short_off_runs_at_the_edges():
     requests = tuple(Request("p1", 10, True, shift_id=f"d{d}") for d in range(1, 6))
     requests += (Request("p1", 3, False, shift_id="d0"), Request("p1", 3, False, shift_id="d6"))
-    problem = make_problem([person("p1", min_consecutive_days_off=3)], WEEK, weights=NO_SHORTFALL, requests=requests)
+    problem = make_problem(
+        [person("p1", min_consecutive_days_off=3)], WEEK, weights=NO_SHORTFALL, requests=requests
+    )
     solution = solve_and_check(problem)
     assert worked_days(solution) == [1, 2, 3, 4, 5]
     assert solution.objective == 0

@@ -11,7 +11,9 @@ def test_coverage_reports_shortfall_when_too_few_are_qualified():
     assert [(u.shift_id, u.missing, u.reason, u.qualified, u.available) for u in solution.unmet] == [
         ("s1", 1, UnmetReason.TOO_FEW, 1, 1)
     ]
-    assert [(b.kind, b.subject, b.amount, b.points) for b in solution.breakdown] == [("shortfall", "s1", 1, 10_000)]
+    assert [(b.kind, b.subject, b.amount, b.points) for b in solution.breakdown] == [
+        ("shortfall", "s1", 1, 10_000)
+    ]
 
 
 def test_coverage_sends_the_one_person_to_the_emergency_first():

@@ -10,7 +10,9 @@ def test_distance_prefers_the_neighbour_from_the_same_community():
     ]
     solution = solve_and_check(make_problem(people, [shift("s1", grid_id="g1", community_id="c1")]))
     assert solution.people_on("s1") == {"near"}
-    assert [(b.kind, b.subject, b.amount, b.points) for b in solution.breakdown] == [("distance", "near", 1, 2)]
+    assert [(b.kind, b.subject, b.amount, b.points) for b in solution.breakdown] == [
+        ("distance", "near", 1, 2)
+    ]
 
 
 def test_distance_levels_add_up_over_a_persons_shifts():

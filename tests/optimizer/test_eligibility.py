@@ -47,9 +47,7 @@ def test_eligibility_bulk_scan_agrees_with_the_pairwise_definition():
     ]
     problem = make_problem(people, shifts, pins=(Pin("a", "s3", assigned=False),))
     declined = declined_pairs(problem)
-    pairwise = {
-        (p.id, s.id, 0) for p in people for s in shifts if barrier(p, s, 0, declined) is None
-    }
+    pairwise = {(p.id, s.id, 0) for p in people for s in shifts if barrier(p, s, 0, declined) is None}
     bulk = {(p.id, s.id, d) for p, s, d in eligible_triples(problem)}
     assert bulk == pairwise == {("a", "s1", 0), ("c", "s1", 0), ("c", "s2", 0), ("b", "s3", 0)}
 

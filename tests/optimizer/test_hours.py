@@ -1,14 +1,26 @@
 """hours: per-day, per-week and total caps, and the total minimum."""
 
 from optimizer import Rules, UnmetReason, Weights
-from tests.builders import DAY, MON_08, MON_16, MON_20, day_shift, make_problem, person, shift, solve_and_check
+from tests.builders import (
+    DAY,
+    MON_08,
+    MON_16,
+    MON_20,
+    day_shift,
+    make_problem,
+    person,
+    shift,
+    solve_and_check,
+)
 
 
 def test_hours_cap_per_day_takes_the_smaller_of_person_and_rules():
     shifts = [shift("a", MON_08, MON_16, priority=1), shift("b", MON_16, MON_20)]
     relaxed = solve_and_check(make_problem([person("p1", max_minutes_per_day=720)], shifts))
     assert relaxed.shifts_of("p1") == {"a", "b"}
-    strict = make_problem([person("p1", max_minutes_per_day=720)], shifts, rules=Rules(max_minutes_per_day=600))
+    strict = make_problem(
+        [person("p1", max_minutes_per_day=720)], shifts, rules=Rules(max_minutes_per_day=600)
+    )
     solution = solve_and_check(strict)
     assert solution.shifts_of("p1") == {"a"}
     assert [(u.shift_id, u.reason, u.blocked_by) for u in solution.unmet] == [

@@ -17,5 +17,7 @@ def test_pins_keep_a_confirmed_person_even_against_a_wish():
 
 
 def test_pins_decline_moves_the_shift_to_someone_else():
-    problem = make_problem([person("p1"), person("p2")], [shift("s1")], pins=(Pin("p1", "s1", assigned=False),))
+    problem = make_problem(
+        [person("p1"), person("p2")], [shift("s1")], pins=(Pin("p1", "s1", assigned=False),)
+    )
     assert solve_and_check(problem).people_on("s1") == {"p2"}

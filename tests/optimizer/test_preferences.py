@@ -6,7 +6,9 @@ from tests.builders import day_shift, make_problem, person, solve_and_check
 
 def test_preferences_give_the_shift_to_the_person_who_wants_it():
     requests = (Request("b", 5, True, shift_id="d0"),)
-    solution = solve_and_check(make_problem([person("a"), person("b")], [day_shift("d0", 0)], requests=requests))
+    solution = solve_and_check(
+        make_problem([person("a"), person("b")], [day_shift("d0", 0)], requests=requests)
+    )
     assert solution.people_on("d0") == {"b"}
 
 

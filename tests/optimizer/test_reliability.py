@@ -9,7 +9,9 @@ def test_reliability_sends_the_reliable_person_to_the_high_risk_shift():
     shifts = [shift("risky", MON_08, priority=Priority.HIGH_RISK)]
     solution = solve_and_check(make_problem(people, shifts, weights=Weights(reliability=1)))
     assert solution.people_on("risky") == {"steady"}
-    assert [(b.kind, b.subject, b.amount, b.points) for b in solution.breakdown] == [("reliability", "steady", 10, 10)]
+    assert [(b.kind, b.subject, b.amount, b.points) for b in solution.breakdown] == [
+        ("reliability", "steady", 10, 10)
+    ]
 
 
 def test_reliability_ignores_normal_shifts():

@@ -10,12 +10,18 @@ def test_rest_blocks_a_shift_starting_too_soon_after_another():
     solution = solve_and_check(make_problem([person("p1")], [early, late], rules=rules))
     assert solution.shifts_of("p1") == {"late"}  # the high-risk shift's shortfall costs more
     [unmet] = solution.unmet
-    assert (unmet.shift_id, unmet.reason, unmet.blocked_by) == ("early", UnmetReason.AT_LIMIT, (("p1", "rest"),))
+    assert (unmet.shift_id, unmet.reason, unmet.blocked_by) == (
+        "early",
+        UnmetReason.AT_LIMIT,
+        (("p1", "rest"),),
+    )
 
 
 def test_rest_is_satisfied_by_a_gap_of_exactly_the_minimum():
     rules = Rules(min_rest_minutes=6 * 60)
-    problem = make_problem([person("p1")], [shift("a", MON_08, MON_16), shift("b", MON_22, DAY + MON_08)], rules=rules)
+    problem = make_problem(
+        [person("p1")], [shift("a", MON_08, MON_16), shift("b", MON_22, DAY + MON_08)], rules=rules
+    )
     assert solve_and_check(problem).shifts_of("p1") == {"a", "b"}
 
 

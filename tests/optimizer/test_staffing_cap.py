@@ -17,4 +17,6 @@ def test_staffing_cap_allows_penalised_extra_heads_up_to_the_cap():
     problem = make_problem(people, [shift("s1", demand=1)], pins=pins, rules=Rules(max_extra_heads=2))
     solution = solve_and_check(problem)
     assert solution.people_on("s1") == {"p0", "p1", "p2"}
-    assert [(b.kind, b.subject, b.amount, b.points) for b in solution.breakdown] == [("overstaff", "s1", 2, 100)]
+    assert [(b.kind, b.subject, b.amount, b.points) for b in solution.breakdown] == [
+        ("overstaff", "s1", 2, 100)
+    ]

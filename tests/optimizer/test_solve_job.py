@@ -1,0 +1,120 @@
+"""solve as a job: progress reports, stop keeps the best roster, parts solved apart and joined."""
+
+import threading
+
+from optimizer import TEST_PARAMS, Pin, Request, SolveParams, SolveStatus, solve
+from optimizer.decompose import split
+from optimizer.eligibility import eligible_triples
+from tests.builders import (
+    MON_08,
+    MON_16,
+    day_shift,
+    make_problem,
+    person,
+    random_problem,
+    shift,
+    solve_and_check,
+)
+
+
+def test_solve_job_reports_each_better_roster_to_on_progress():
+    seen = []
+    solution = solve_and_check(random_problem(30, 4, seed=3), TEST_PARAMS, on_progress=seen.append)
+    assert seen
+    objectives = [p.objective for p in seen]
+    assert objectives == sorted(objectives, reverse=True)
+    assert objectives[-1] == solution.objective
+    assert all(p.bound <= p.objective for p in seen)
+
+
+def test_solve_job_stop_keeps_the_best_roster_so_far():
+    problem = random_problem(100, 12, seed=5)
+    params = SolveParams(seconds=60.0, workers=1, seed=1)
+    stop = threading.Event()
+    seen = []
+
+    def first_roster_then_stop(progress):
+        seen.append(progress)
+        stop.set()
+
+    solution = solve_and_check(problem, params, on_progress=first_roster_then_stop, stop=stop)
+    # Unstopped, this search finds 4 rosters and proves the last optimal; stopped, it keeps the first.
+    assert solution.status == SolveStatus.FEASIBLE
+    assert len(seen) == 1
+    assert solution.objective == seen[0].objective
+    assert solution.assignments
+
+
+def test_solve_job_stop_set_before_solving_still_returns_a_roster():
+    stop = threading.Event()
+    stop.set()
+    solution = solve_and_check(random_problem(20, 3, seed=2), SolveParams(seconds=30.0, workers=1), stop=stop)
+    assert solution.status != SolveStatus.NO_ROSTER
+    assert solution.assignments
+
+
+def test_solve_job_splits_independent_groups_and_joins_objective_and_bound():
+    people = [
+        person("medic", skills={"medic"}),
+        person("cook", skills={"cook"}),
+        person("idle", quota_minutes_due=60),
+    ]
+    shifts = [
+        shift("m1", skill="medic"),
+        shift("m2", MON_08 + 60, skill="medic"),
+        shift("c1", skill="cook", demand=2),
+        shift("x1", MON_16, skill="diver"),
+    ]
+    problem = make_problem(
+        people,
+        shifts,
+        known_skills=frozenset({"medic", "cook", "diver"}),
+        requests=(Request("cook", 3, False, shift_id="c1"), Request("medic", 2, True, shift_id="m2")),
+        previous=frozenset({("cook", "m1")}),
+    )
+    parts = split(problem, list(eligible_triples(problem)))
+    assert sorted(sorted(p.id for p in part.problem.people) for part in parts) == [
+        ["cook"],
+        ["idle"],
+        ["medic"],
+    ]
+    solution = solve_and_check(problem)
+    assert solution.stats.components == 3
+    assert solution.status == SolveStatus.OPTIMAL and solution.objective == solution.bound
+    assert solution.people_on("c1") == {"cook"}
+    assert solution.people_on("m2") == {"medic"}
+    assert sorted((b.kind, b.subject, b.amount) for b in solution.breakdown) == [
+        ("change", "cook", 2),  # one cell lost in the medics' part (m1), one added in the cooks' (c1)
+        ("change", "medic", 1),
+        ("preference", "0", 1),
+        ("quota", "idle", 1),
+        ("shortfall", "c1", 1),
+        ("shortfall", "m1", 1),
+        ("shortfall", "x1", 1),
+    ]
+
+
+def test_solve_job_hints_the_previous_roster_and_keeps_it():
+    problem = random_problem(30, 4, seed=11)
+    first = solve_and_check(problem)
+    again = make_problem(
+        problem.people,
+        problem.shifts,
+        requests=problem.requests,
+        previous=frozenset((a.person_id, a.shift_id) for a in first.assignments),
+        pins=(Pin(first.assignments[0].person_id, first.assignments[0].shift_id, assigned=False),),
+    )
+    second = solve_and_check(again)
+    changed = sum(b.amount for b in second.breakdown if b.kind == "change")
+    assert 1 <= changed <= 4  # the decline moves one cell, and maybe a short chain behind it
+
+
+def test_solve_job_returns_no_roster_when_pins_contradict_the_rules():
+    from optimizer import Rules
+
+    people = [person("p1", max_consecutive_days=1)]
+    shifts = [day_shift("d0", 0), day_shift("d1", 1)]
+    problem = make_problem(people, shifts, pins=(Pin("p1", "d0"), Pin("p1", "d1")), rules=Rules())
+    solution = solve(problem, TEST_PARAMS)
+    assert solution.status == SolveStatus.NO_ROSTER
+    assert solution.assignments == ()
