@@ -7,12 +7,14 @@ process can show the progress bar and press stop.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from optimizer.params import SolveParams
@@ -22,6 +24,7 @@ from scheduler.errors import Conflict, NotFound
 from scheduler.jobs.models import Job, JobStatus
 from scheduler.rosters import service as rosters
 
+log = logging.getLogger(__name__)
 KIND = "roster.generate"
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 STOP_POLL_SECONDS = 0.5
@@ -121,6 +124,11 @@ def run_generate_job(
         )
 
     try:
+        # Stamp the week in its own short transaction first. Why: SQLite allows one writer, and a
+        # transaction that wrote before the solve would hold the lock for the whole solve, so the
+        # progress updates (and every coordinator's save) would wait and fail with "database is locked".
+        with sessions() as s, s.begin():
+            rosters.stamp_week(session=s, street_id=street_id, week_start=week_start)
         with sessions() as s, s.begin():
             roster = rosters.generate_roster(
                 session=s,
@@ -153,8 +161,12 @@ def run_generate_job(
 
 
 def _save_progress(sessions: Callable[[], Session], job_id: int, progress: dict[str, Any]) -> None:
-    with sessions() as s, s.begin():
-        s.execute(update(Job).where(Job.id == job_id).values(progress=progress))
+    """Best effort: a progress row that cannot be written now must not abort the solve."""
+    try:
+        with sessions() as s, s.begin():
+            s.execute(update(Job).where(Job.id == job_id).values(progress=progress))
+    except OperationalError:
+        log.warning("job %s: progress not saved (database busy)", job_id, exc_info=True)
 
 
 def _finish(
