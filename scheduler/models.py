@@ -5,6 +5,8 @@ from scheduler.audit.models import AuditEntry
 from scheduler.availability.models import AvailabilityException, Preference, WeeklyWindow
 from scheduler.db import Base
 from scheduler.jobs.models import Job
+from scheduler.notify.models import AssignmentOffer
+from scheduler.outbox.models import OutboxAttempt, OutboxMessage
 from scheduler.people.models import Person, PersonSkill, Skill
 from scheduler.rosters.models import (
     Assignment,
@@ -19,7 +21,9 @@ from scheduler.rosters.models import (
 from scheduler.territory.models import Community, District, Grid, Street
 
 __all__ = [
-    "Assignment", "AuditEntry", "AvailabilityException", "Base", "Community", "District", "Grid", "Job",
+    "Assignment", "AssignmentOffer", "AuditEntry", "AvailabilityException", "Base", "Community", "District",
+    "Grid", "Job",
     "Person", "PersonSkill", "Preference", "Roster", "Shift", "ShiftDemand", "ShiftTemplate", "Skill",
     "Street", "TaskType", "TemplateDemand", "UnmetDemand", "WeeklyWindow", "LoginAttempt", "StaffAccount",
+    "OutboxAttempt", "OutboxMessage",
 ]

@@ -16,6 +16,7 @@ from optimizer.solve import solve
 from scheduler.audit import service as audit
 from scheduler.clock import local_zone
 from scheduler.errors import Conflict, NotFound, ValidationError
+from scheduler.notify import flows as notify_flows
 from scheduler.rosters.models import (
     Assignment,
     AssignmentStatus,
@@ -169,7 +170,7 @@ def publish_roster(*, session: Session, roster_id: int, now: datetime, actor: st
     """Freeze a draft: it becomes the published version and the previous one is superseded.
 
     One transaction (the caller's): either all of it happens or none. Proposed assignments become
-    offered; the notifications outbox (when configured) hooks in here.
+    offered, and their offers go into the notifications outbox in this same transaction.
     """
     roster = session.scalar(select(Roster).where(Roster.id == roster_id).with_for_update())
     if roster is None:
@@ -186,6 +187,7 @@ def publish_roster(*, session: Session, roster_id: int, now: datetime, actor: st
             a.status = AssignmentStatus.OFFERED
             a.updated_at = now
     session.flush()
+    notify_flows.on_publish(session=session, roster=roster, previous=current, now=now)
     audit.record(session=session, at=now, actor=actor, action="roster.publish", entity="roster",
                  entity_id=roster.id, detail={"superseded": current.id if current else None,
                                               "assignments": len(roster.assignments)})
