@@ -43,6 +43,7 @@ def configure_login(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from web.api import rosters as _api_rosters  # noqa: F401  (registers the roster routes on the API blueprint)
     from web.api.views import bp as api_bp
     from web.auth.views import bp as auth_bp
     from web.coordinator.views import bp as coordinator_bp

@@ -119,6 +119,189 @@ GRID_OUT: dict[str, Any] = {
 }
 
 
+ROSTER_OUT: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "street_id", "week", "version", "status"],
+    "properties": {
+        "id": {"type": "integer"},
+        "street_id": {"type": "integer"},
+        "week": {"type": "string", "example": "2026-W49"},
+        "version": {"type": "integer"},
+        "status": {"type": "string", "enum": ["draft", "published", "superseded"]},
+        "required": {"type": "integer"},
+        "filled": {"type": "integer"},
+        "objective": {"type": "integer", "nullable": True},
+        "bound": {"type": "integer", "nullable": True},
+        "gap": {"type": "number", "nullable": True},
+        "solve_status": {"type": "string", "nullable": True},
+        "created_at": {"type": "string", "format": "date-time"},
+        "published_at": {"type": "string", "format": "date-time", "nullable": True},
+    },
+}
+ROSTER_DETAIL: dict[str, Any] = {
+    "allOf": [
+        ROSTER_OUT,
+        {
+            "type": "object",
+            "properties": {
+                "assignments": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "shift_id": {"type": "integer"},
+                            "person_id": {"type": "integer"},
+                            "person_name": {"type": "string"},
+                            "status": {"type": "string"},
+                            "locked": {"type": "boolean"},
+                        },
+                    },
+                },
+                "unmet": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "shift_id": {"type": "integer"},
+                            "skill": {"type": "string", "nullable": True},
+                            "missing": {"type": "integer"},
+                            "reason": {"type": "string"},
+                            "explanation": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+    ]
+}
+JOB_OUT: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "status"],
+    "properties": {
+        "id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelled"]},
+        "street_id": {"type": "integer"},
+        "week": {"type": "string"},
+        "progress": {
+            "type": "object",
+            "description": "objective, bound, gap, seconds, solutions as they improve",
+        },
+        "result": {"type": "object", "description": "roster_id, filled, required, unmet, ... when finished"},
+        "stop_requested": {"type": "boolean"},
+    },
+}
+WEEK_PATTERN = "^[0-9]{4}-W[0-9]{2}$"
+
+
+def _roster_paths() -> dict[str, Any]:
+    roster_id, job_id = _id_param("roster_id"), _id_param("job_id")
+    return {
+        "/rosters": {
+            "get": {
+                "summary": "A street's roster versions, newest first",
+                "operationId": "listRosters",
+                "parameters": [
+                    {
+                        "name": "street_id",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+                    },
+                    {"name": "week", "in": "query", "schema": {"type": "string", "pattern": WEEK_PATTERN}},
+                ],
+                "responses": {
+                    **_ok(
+                        {"type": "object", "properties": {"items": {"type": "array", "items": ROSTER_OUT}}}
+                    ),
+                    **_errors(400, 401, 403),
+                },
+            }
+        },
+        "/rosters/generate": {
+            "post": {
+                "summary": "Generate a roster for a street's week as a background job",
+                "operationId": "generateRoster",
+                "requestBody": {
+                    "required": True,
+                    **_json(
+                        {
+                            "type": "object",
+                            "required": ["street_id", "week"],
+                            "properties": {
+                                "street_id": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+                                "week": {"type": "string", "pattern": WEEK_PATTERN},
+                            },
+                        }
+                    ),
+                },
+                "responses": {
+                    **_ok(JOB_OUT, "202", "Accepted: the job is queued"),
+                    **_errors(400, 401, 403, 404, 409),
+                },
+            }
+        },
+        "/rosters/{roster_id}": {
+            "parameters": [roster_id],
+            "get": {
+                "summary": "One roster with its assignments and unmet requirements",
+                "operationId": "getRoster",
+                "responses": {**_ok(ROSTER_DETAIL), **_errors(401, 403, 404)},
+            },
+        },
+        "/rosters/{roster_id}/publish": {
+            "parameters": [roster_id],
+            "post": {
+                "summary": "Publish a draft (the previous published version is superseded)",
+                "operationId": "publishRoster",
+                "responses": {**_ok(ROSTER_OUT), **_errors(401, 403, 404, 409)},
+            },
+        },
+        "/jobs/{job_id}": {
+            "parameters": [job_id],
+            "get": {
+                "summary": "A generation job: status and progress",
+                "operationId": "getJob",
+                "responses": {**_ok(JOB_OUT), **_errors(401, 403, 404)},
+            },
+        },
+        "/jobs/{job_id}/stop": {
+            "parameters": [job_id],
+            "post": {
+                "summary": "Stop a job; the best roster so far is kept",
+                "operationId": "stopJob",
+                "responses": {**_ok(JOB_OUT), **_errors(401, 403, 404)},
+            },
+        },
+        "/assignments/{assignment_id}/lock": {
+            "parameters": [_id_param("assignment_id")],
+            "put": {
+                "summary": "Lock or unlock an assignment (re-plans keep locked ones)",
+                "operationId": "lockAssignment",
+                "requestBody": {
+                    "required": True,
+                    **_json(
+                        {
+                            "type": "object",
+                            "required": ["locked"],
+                            "properties": {"locked": {"type": "boolean"}},
+                        }
+                    ),
+                },
+                "responses": {
+                    **_ok(
+                        {
+                            "type": "object",
+                            "properties": {"id": {"type": "integer"}, "locked": {"type": "boolean"}},
+                        }
+                    ),
+                    **_errors(400, 401, 403, 404, 409),
+                },
+            },
+        },
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     person_id, grid_id, template_id = _id_param("person_id"), _id_param("grid_id"), _id_param("template_id")
     paths: dict[str, Any] = {
@@ -232,6 +415,7 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
+    paths.update(_roster_paths())
     return {
         "openapi": "3.0.3",
         "info": {
