@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from notifications.messages import CalendarEvent, EventStatus
 from notifications.sms import templates
 from notifications.sms.templates import ShiftFacts
+from scheduler.clock import local_zone
 from scheduler.notify.models import AssignmentOffer
 from scheduler.notify.settings import NotifySettings
 from scheduler.outbox import service as outbox
@@ -91,15 +93,15 @@ def calendar_event(
     return CalendarEvent(
         uid=event_uid(shift.id, person.id),
         sequence=sequence,
-        start=shift.starts_at,
-        end=shift.ends_at,
+        start=shift.starts_at.astimezone(local_zone()),
+        end=shift.ends_at.astimezone(local_zone()),
         summary=f"{duty_of(shift, settings)} · {shift.grid.name}",
         location=place_of(shift),
         description=f"{street} 网格值守。详情与确认：{settings.link('/me/' + person.link_token)}",
         organizer_name=street,
         organizer_email=settings.mail_from,
         attendee_name=person.name,
-        attendee_email=person.email or "",
+        attendee_email=person.email or f"person-{person.id}@gridroster.invalid",  # feed only: no address
         status=status,
     )
 
@@ -118,12 +120,20 @@ def event_payload(event: CalendarEvent) -> dict[str, Any]:
         "attendee_name": event.attendee_name,
         "attendee_email": event.attendee_email,
         "status": event.status,
+        "tzid": str(local_zone()),
     }
 
 
 def event_from_payload(data: dict[str, Any]) -> CalendarEvent:
+    # An ISO string keeps only the offset; calendars need the zone (VTIMEZONE Asia/Shanghai).
+    zone = ZoneInfo(data.get("tzid") or str(local_zone()))
+    fields = {k: v for k, v in data.items() if k != "tzid"}
     return CalendarEvent(
-        **{**data, "start": datetime.fromisoformat(data["start"]), "end": datetime.fromisoformat(data["end"])}
+        **{
+            **fields,
+            "start": datetime.fromisoformat(data["start"]).astimezone(zone),
+            "end": datetime.fromisoformat(data["end"]).astimezone(zone),
+        }
     )
 
 

@@ -1,4 +1,4 @@
-"""Offers on publish and the dispatcher: exactly once, retried, stopped on permanent errors, quiet at night."""
+"""Offers on publish and the dispatcher: exactly once, retried, stopped when permanent, quiet at night."""
 
 from __future__ import annotations
 
