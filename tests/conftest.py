@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
 from scheduler.db import make_engine
@@ -42,10 +42,24 @@ def reset_postgres(engine: Engine) -> None:
 
 
 def fresh_url(backend: str, tmp_path: Path) -> str:
-    """A brand-new empty database of this backend (for tests that commit, like the CLI)."""
+    """A brand-new empty database of this backend (for tests that commit, like the CLI).
+
+    On PostgreSQL it is a second database, ``<name>_fresh``, so committing tests never leave rows
+    in the database the rolled-back ``session`` fixture shares.
+    """
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'gridroster.db'}"
-    url = postgres_url()
+    base = make_url(postgres_url())
+    fresh = base.set(database=f"{base.database}_fresh")
+    admin = make_engine(base.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": fresh.database}).first()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{fresh.database}"'))
+    finally:
+        admin.dispose()
+    url = fresh.render_as_string(hide_password=False)
     engine = make_engine(url)
     reset_postgres(engine)
     engine.dispose()
