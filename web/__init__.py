@@ -47,7 +47,10 @@ def configure_blueprints(app: Flask) -> None:
     from web.api.views import bp as api_bp
     from web.auth.views import bp as auth_bp
     from web.coordinator.views import bp as coordinator_bp
+    from web.feeds.views import bp as feeds_bp
+    from web.hooks.views import bp as hooks_bp
     from web.me.views import bp as me_bp
+    from web.offers.views import bp as offers_bp
     from web.rosters.views import bp as rosters_bp
 
     app.register_blueprint(auth_bp)
@@ -56,6 +59,10 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(me_bp, url_prefix="/me")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # bearer tokens, never cookies: a cross-site page cannot send one
+    app.register_blueprint(offers_bp, url_prefix="/o")
+    app.register_blueprint(feeds_bp, url_prefix="/cal")
+    app.register_blueprint(hooks_bp, url_prefix="/hooks")
+    csrf.exempt(hooks_bp)  # Twilio cannot send a CSRF token; its signature is checked instead
 
 
 def configure_templates(app: Flask) -> None:

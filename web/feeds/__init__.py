@@ -1,0 +1,1 @@
+"""Personal calendar subscription feeds."""

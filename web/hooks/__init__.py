@@ -1,0 +1,1 @@
+"""Twilio webhooks: inbound SMS replies and delivery status callbacks, signature-checked."""

@@ -1,0 +1,1 @@
+"""The personal offer page: one tap to confirm or decline a shift, no login."""
