@@ -1,0 +1,68 @@
+"""greedy: the first roster keeps every hard rule and fills what it can, hardest lines first."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.check import check
+from optimizer.greedy import greedy_roster
+from optimizer.problem import CompositionNeed, Pin, Priority, Problem, Rules
+from optimizer.solution import Assignment, Solution, SolveStatus
+from tests.builders import DAY, HOUR, MON_08, MON_16, day_shift, make_problem, person, random_problem, shift
+
+
+def checked(problem: Problem) -> tuple[list[Assignment], int]:
+    roster = greedy_roster(problem)
+    assert roster is not None
+    report = check(problem, Solution(SolveStatus.FEASIBLE, tuple(roster), (), (), 0, 0))
+    assert report.violations == ()
+    return roster, report.objective
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_greedy_keeps_every_hard_rule_on_random_streets(seed: int) -> None:
+    problem = random_problem(12, 4, seed=seed, rules=Rules(min_rest_minutes=8 * HOUR, max_minutes_per_day=600))
+    roster, _ = checked(problem)
+    assert roster  # something is filled
+
+
+def test_greedy_fills_the_scarce_skill_line_before_the_general_one() -> None:
+    nurse, other = person("n", skills={"nurse"}), person("o")
+    problem = make_problem([other, nurse], [shift("general", MON_08), shift("clinic", MON_08, skill="nurse")])
+    roster, _ = checked(problem)
+    assert {(a.person_id, a.shift_id) for a in roster} == {("n", "clinic"), ("o", "general")}
+
+
+def test_greedy_fills_emergencies_first_when_people_are_short() -> None:
+    problem = make_problem([person("p")], [shift("routine", MON_08), shift("flood", MON_08, priority=Priority.EMERGENCY)])
+    roster, _ = checked(problem)
+    assert [a.shift_id for a in roster] == ["flood"]
+
+
+def test_greedy_puts_a_party_member_on_a_shift_that_needs_a_lead() -> None:
+    lead = CompositionNeed("party_member", 1, "party_lead")
+    people = [person("a"), person("b"), person("m", tags=frozenset({"party_member"}))]
+    problem = make_problem(people, [shift("evening", MON_16, demand=2, needs=(lead,))])
+    roster, objective = checked(problem)
+    assert "m" in {a.person_id for a in roster} and objective == 0
+
+
+def test_greedy_respects_weekly_caps_and_consecutive_days() -> None:
+    p = person("p", max_minutes_per_week=16 * HOUR, max_consecutive_days=1)
+    problem = make_problem([p], [day_shift(f"d{d}", d) for d in range(5)])
+    roster, _ = checked(problem)
+    days = sorted(int(a.shift_id[1:]) for a in roster)
+    assert len(days) == 2 and days[1] - days[0] >= 2
+
+
+def test_greedy_keeps_pins_and_skips_declines() -> None:
+    problem = make_problem([person("a"), person("b")], [shift("s", MON_08), shift("t", MON_08 + DAY)],
+                           pins=(Pin("b", "s"), Pin("a", "t", assigned=False)))
+    roster, _ = checked(problem)
+    assert ("b", "s") in {(a.person_id, a.shift_id) for a in roster}
+    assert ("a", "t") not in {(a.person_id, a.shift_id) for a in roster}
+
+
+def test_greedy_declines_problems_with_minimum_work_rules() -> None:
+    problem = make_problem([person("p", min_minutes_total=8 * HOUR)], [shift("s")])
+    assert greedy_roster(problem) is None
