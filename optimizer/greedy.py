@@ -110,7 +110,9 @@ def greedy_roster(problem: Problem) -> list[Assignment] | None:
         tags_on[s.id].append(p.tags)
         out.append(Assignment(p.id, s.id, line))
     lines = [(s, d) for s in problem.shifts for d in range(len(s.demands))]
-    lines.sort(key=lambda sd: (-int(sd[0].priority), len(candidates[sd[0].id, sd[1]]), sd[0].start, sd[0].id, sd[1]))
+    lines.sort(
+        key=lambda sd: (-int(sd[0].priority), len(candidates[sd[0].id, sd[1]]), sd[0].start, sd[0].id, sd[1])
+    )
     for s, d in lines:
         need = s.demands[d].count - filled[s.id, d]
         if need <= 0:
@@ -125,8 +127,9 @@ def greedy_roster(problem: Problem) -> list[Assignment] | None:
                 home = 0 if p.home_grid == s.grid_id else 1
                 return (-len(lacking & p.tags), loads[p.id].minutes / share + 0.1 * home, p.id)
 
-            chosen = next((p for p in sorted(candidates[s.id, d], key=score)
-                           if _fits(problem, p, loads[p.id], s)), None)
+            chosen = next(
+                (p for p in sorted(candidates[s.id, d], key=score) if _fits(problem, p, loads[p.id], s)), None
+            )
             if chosen is None:
                 break
             _take(problem, loads[chosen.id], s)

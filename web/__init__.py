@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter, Map
 
 from web.config import load_config
 from web.database import configure_database
@@ -20,12 +21,26 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, overrides)
     configure_database(app)
     configure_i18n(app)
+    configure_input_guard(app)
     configure_csrf(app)
     configure_login(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_errors(app)
     return app
+
+
+def configure_input_guard(app: Flask) -> None:
+    """Refuse NUL characters anywhere in the URL or form (400). Why: PostgreSQL cannot store or even
+    compare text containing NUL and would answer with an error (a 500) instead of "not found"."""
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        values = [*request.args.values(), *(str(v) for v in (request.view_args or {}).values()), request.path]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += list(request.form.values())
+        if any("\x00" in v for v in values):
+            abort(400)
 
 
 def configure_csrf(app: Flask) -> None:
@@ -42,7 +57,16 @@ def configure_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` capped at the database's 32-bit ids: a larger number is a 404, not an overflow (500)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def configure_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
     from web.api import rosters as _api_rosters  # noqa: F401  (registers the roster routes on the API blueprint)
     from web.api.views import bp as api_bp
     from web.auth.views import bp as auth_bp

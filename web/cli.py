@@ -329,6 +329,97 @@ def demo(ctx: Context, no_serve: bool, people: int, grids: int, seconds: float, 
 
 def _after_demo_publish(ctx: Context) -> None:
     """Hooks later subsystems add to the demo (notification dispatch, coordinator account)."""
+    click.echo("sending notifications (one dispatch pass) …")
+    _notify_pass(ctx)
+
+
+# --- notifications --------------------------------------------------------------------------------
+
+@main.group()
+def notify() -> None:
+    """Send queued SMS and invitations, queue reminders, show delivery per roster."""
+
+
+def _notify_parts(ctx: Context) -> tuple[Any, Any, Any]:
+    """Settings, SMS sender and mailer from the GRIDROSTER_* / TWILIO_* environment."""
+    import os
+
+    from notifications.config import ConfigError, mailer_from_env, sms_sender_from_env
+    from scheduler.db import default_instance_path
+    from scheduler.notify.settings import SettingsError, settings_from_env
+
+    try:
+        settings = settings_from_env(os.environ)
+        instance = default_instance_path()
+        return (settings, sms_sender_from_env(os.environ, instance_dir=instance),
+                mailer_from_env(os.environ, instance_dir=instance))
+    except (ConfigError, SettingsError) as error:
+        click.echo(f"错误 / Error: {error}", err=True)
+        sys.exit(2)
+
+
+def _notify_pass(ctx: Context) -> None:
+    from scheduler.notify.dispatch import run_pass
+
+    settings, sms_sender, mailer = _notify_parts(ctx)
+    report = run_pass(sessions=ctx.sessions, clock=ctx.clock, sms_sender=sms_sender, mailer=mailer,
+                      settings=settings)
+    where = getattr(sms_sender, "path", None)
+    click.echo(f"notify: {report.line()}" + (f" · SMS log: {where}" if where else ""))
+
+
+@notify.command("dispatch")
+@click.option("--once", is_flag=True, help="One pass, then exit (default: keep running).")
+@click.option("--interval", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
+              help="Seconds between passes.")
+@pass_ctx
+def notify_dispatch(ctx: Context, once: bool, interval: float) -> None:
+    """Re-offer declined and unanswered shifts, queue reminders, send everything due."""
+    import time
+
+    while True:
+        _notify_pass(ctx)
+        if once:
+            return
+        time.sleep(interval)
+
+
+@notify.command("remind")
+@pass_ctx
+def notify_remind(ctx: Context) -> None:
+    """Queue reminders for confirmed shifts of the next two days (GRIDROSTER_REMINDERS)."""
+    from scheduler.notify.flows import schedule_reminders
+
+    settings, _sms, _mail = _notify_parts(ctx)
+    with transaction(ctx.sessions) as session:
+        queued = schedule_reminders(session=session, now=ctx.clock.now(), settings=settings)
+    click.echo(f"reminders queued: {queued}")
+
+
+@notify.command("status")
+@click.argument("roster_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def notify_status(ctx: Context, roster_id: int, as_json: bool) -> None:
+    """Delivery for a roster's week: sent, delivered, failed (why), confirmed, declined, unanswered."""
+    from scheduler.notify.summary import roster_delivery
+
+    try:
+        with transaction(ctx.sessions) as session:
+            summary = roster_delivery(session=session, roster_id=roster_id)
+    except DomainError as error:
+        fail(error)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+        return
+    click.echo(
+        f"roster {roster_id} (versions {', '.join(map(str, summary.versions))})\n"
+        f"offers {summary.offers_queued} · sent {summary.sent} · delivered {summary.delivered} · "
+        f"failed {summary.failed} · waiting {summary.pending}\n"
+        f"confirmed {summary.confirmed} · declined {summary.declined} · unanswered {summary.unanswered}"
+    )
+    for f in summary.failures:
+        click.echo(f"  ✗ {f.person} {f.recipient} {f.kind}/{f.channel}: {f.reason} ({f.code})")
 
 
 @main.command("serve")

@@ -32,6 +32,8 @@ def preferences(m: RosterModel) -> None:
             m.penalise(cp_model.LinearExpr.sum(lits), weight, kind="preference", subject=subject)
         elif not lits:
             m.penalise(1, weight, kind="preference", subject=subject)
+        elif len(lits) == 1:
+            m.penalise(1 - lits[0], weight, kind="preference", subject=subject)
         elif weight != 0:
             missed = m.model.new_bool_var(f"wish_missed[{index}|{request.person_id}]")
             m.model.add_bool_or([*lits, missed])

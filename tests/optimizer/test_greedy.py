@@ -21,7 +21,9 @@ def checked(problem: Problem) -> tuple[list[Assignment], int]:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_greedy_keeps_every_hard_rule_on_random_streets(seed: int) -> None:
-    problem = random_problem(12, 4, seed=seed, rules=Rules(min_rest_minutes=8 * HOUR, max_minutes_per_day=600))
+    problem = random_problem(
+        12, 4, seed=seed, rules=Rules(min_rest_minutes=8 * HOUR, max_minutes_per_day=600)
+    )
     roster, _ = checked(problem)
     assert roster  # something is filled
 
@@ -34,7 +36,9 @@ def test_greedy_fills_the_scarce_skill_line_before_the_general_one() -> None:
 
 
 def test_greedy_fills_emergencies_first_when_people_are_short() -> None:
-    problem = make_problem([person("p")], [shift("routine", MON_08), shift("flood", MON_08, priority=Priority.EMERGENCY)])
+    problem = make_problem(
+        [person("p")], [shift("routine", MON_08), shift("flood", MON_08, priority=Priority.EMERGENCY)]
+    )
     roster, _ = checked(problem)
     assert [a.shift_id for a in roster] == ["flood"]
 
@@ -56,8 +60,11 @@ def test_greedy_respects_weekly_caps_and_consecutive_days() -> None:
 
 
 def test_greedy_keeps_pins_and_skips_declines() -> None:
-    problem = make_problem([person("a"), person("b")], [shift("s", MON_08), shift("t", MON_08 + DAY)],
-                           pins=(Pin("b", "s"), Pin("a", "t", assigned=False)))
+    problem = make_problem(
+        [person("a"), person("b")],
+        [shift("s", MON_08), shift("t", MON_08 + DAY)],
+        pins=(Pin("b", "s"), Pin("a", "t", assigned=False)),
+    )
     roster, _ = checked(problem)
     assert ("b", "s") in {(a.person_id, a.shift_id) for a in roster}
     assert ("a", "t") not in {(a.person_id, a.shift_id) for a in roster}

@@ -37,12 +37,25 @@ class Street1:
         session.flush()
         self._phone = 13800000000
 
-    def person(self, name: str, *, grid: Grid | None = None, category: Category = Category.VOLUNTEER,
-               skills: dict[str, date | None] | None = None, windows: list[tuple[str, str, str]] | None = None,
-               **fields: Any) -> Person:
+    def person(
+        self,
+        name: str,
+        *,
+        grid: Grid | None = None,
+        category: Category = Category.VOLUNTEER,
+        skills: dict[str, date | None] | None = None,
+        windows: list[tuple[str, str, str]] | None = None,
+        **fields: Any,
+    ) -> Person:
         self._phone += 1
-        p = Person(name=name, category=category, phone=f"+86{self._phone}", home_grid=grid if grid else self.a1,
-                   link_token=secrets.token_urlsafe(24), **fields)
+        p = Person(
+            name=name,
+            category=category,
+            phone=f"+86{self._phone}",
+            home_grid=grid if grid else self.a1,
+            link_token=secrets.token_urlsafe(24),
+            **fields,
+        )
         for code, until in (skills or {}).items():
             p.skills.append(PersonSkill(skill=self.skills[code], valid_until=until))
         self.session.add(p)
@@ -52,16 +65,33 @@ class Street1:
         self.session.flush()
         return p
 
-    def shift(self, day: int, start: str, end: str, *, grid: Grid | None = None, task: str = "patrol",
-              demand: list[tuple[str | None, int]] | None = None, priority: Priority = Priority.NORMAL,
-              lead: bool = False) -> Shift:
+    def shift(
+        self,
+        day: int,
+        start: str,
+        end: str,
+        *,
+        grid: Grid | None = None,
+        task: str = "patrol",
+        demand: list[tuple[str | None, int]] | None = None,
+        priority: Priority = Priority.NORMAL,
+        lead: bool = False,
+    ) -> Shift:
         zone = local_zone()
         d = WEEK + timedelta(days=day)
         starts = datetime.combine(d, hm(start), zone)
         end_day = d if hm(end) > hm(start) else d + timedelta(days=1)
-        s = Shift(grid=grid or self.a1, task_type=self.types[task], starts_at=starts,
-                  ends_at=datetime.combine(end_day, hm(end), zone), priority=priority, needs_party_lead=lead)
-        s.demands = [ShiftDemand(skill=self.skills[k] if k else None, count=n) for k, n in (demand or [(None, 1)])]
+        s = Shift(
+            grid=grid or self.a1,
+            task_type=self.types[task],
+            starts_at=starts,
+            ends_at=datetime.combine(end_day, hm(end), zone),
+            priority=priority,
+            needs_party_lead=lead,
+        )
+        s.demands = [
+            ShiftDemand(skill=self.skills[k] if k else None, count=n) for k, n in (demand or [(None, 1)])
+        ]
         self.session.add(s)
         self.session.flush()
         return s

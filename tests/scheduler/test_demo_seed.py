@@ -19,15 +19,29 @@ from tests.conftest import TODAY
 def snapshot(session: Session) -> list[tuple[object, ...]]:
     """Everything the seed wrote, minus ids and link tokens (secrets, never derived from the seed)."""
     people = [
-        (p.name, p.category, p.phone, p.home_grid.code if p.home_grid else None, p.work_unit, p.organisation,
-         p.profession, p.no_night, p.no_heavy, p.max_hours_per_week,
-         tuple((s.skill.code, s.valid_until) for s in p.skills))
+        (
+            p.name,
+            p.category,
+            p.phone,
+            p.home_grid.code if p.home_grid else None,
+            p.work_unit,
+            p.organisation,
+            p.profession,
+            p.no_night,
+            p.no_heavy,
+            p.max_hours_per_week,
+            tuple((s.skill.code, s.valid_until) for s in p.skills),
+        )
         for p in session.scalars(select(Person).order_by(Person.id))
     ]
-    grids = [(g.code, g.name, g.households, g.population, g.risk_level)
-             for g in session.scalars(select(Grid).order_by(Grid.id))]
-    windows = [(w.person.phone, w.weekday, w.start, w.end)
-               for w in session.scalars(select(WeeklyWindow).order_by(WeeklyWindow.id))]
+    grids = [
+        (g.code, g.name, g.households, g.population, g.risk_level)
+        for g in session.scalars(select(Grid).order_by(Grid.id))
+    ]
+    windows = [
+        (w.person.phone, w.weekday, w.start, w.end)
+        for w in session.scalars(select(WeeklyWindow).order_by(WeeklyWindow.id))
+    ]
     return people + grids + windows  # type: ignore[operator]
 
 
@@ -74,7 +88,8 @@ def test_demo_seed_has_the_seed_documents_proportions(session: Session) -> None:
 def test_demo_in_service_party_members_serve_only_outside_working_hours(session: Session) -> None:
     seed_demo(session=session, size=DemoSize(people=400, grids=20, seed=3), today=TODAY)
     windows = session.scalars(
-        select(WeeklyWindow).join(Person).where(Person.category == Category.PARTY_IN_SERVICE)).all()
+        select(WeeklyWindow).join(Person).where(Person.category == Category.PARTY_IN_SERVICE)
+    ).all()
     assert windows
     for w in windows:
         weekday_evening = w.weekday < 5 and w.start.hour >= 18
@@ -86,11 +101,14 @@ def test_demo_no_post_members_are_limited_to_daytime_light_duty(session: Session
     members = session.scalars(select(Person).where(Person.category == Category.PARTY_NO_POST)).all()
     assert members and all(p.no_night and p.no_heavy for p in members)
     windows = session.scalars(
-        select(WeeklyWindow).join(Person).where(Person.category == Category.PARTY_NO_POST)).all()
+        select(WeeklyWindow).join(Person).where(Person.category == Category.PARTY_NO_POST)
+    ).all()
     assert all(8 <= w.start.hour and w.end.hour <= 17 for w in windows)
 
 
-def test_demo_templates_give_every_grid_routine_work_and_every_community_a_testing_site(session: Session) -> None:
+def test_demo_templates_give_every_grid_routine_work_and_every_community_a_testing_site(
+    session: Session,
+) -> None:
     seed_demo(session=session, size=DemoSize(people=300, grids=20, seed=2), today=TODAY)
     templates = session.scalars(select(ShiftTemplate)).all()
     assert {t.grid_id for t in templates} == set(session.scalars(select(Grid.id)))

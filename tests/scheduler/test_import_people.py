@@ -30,26 +30,104 @@ from tests.conftest import NOW, TODAY
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "people.csv"
 
 ZH_HEADER = [
-    "姓名", "手机号", "类别", "所属网格", "邮箱", "技能", "不值夜班", "不做重活", "每周最多小时",
-    "可服务时间", "请假", "同意联系",
+    "姓名",
+    "手机号",
+    "类别",
+    "所属网格",
+    "邮箱",
+    "技能",
+    "不值夜班",
+    "不做重活",
+    "每周最多小时",
+    "可服务时间",
+    "请假",
+    "同意联系",
 ]
 KEYS = [
-    "name", "phone", "category", "home_grid", "email", "skills", "no_night", "no_heavy", "max_hours_per_week",
-    "availability", "absences", "contact_consent",
+    "name",
+    "phone",
+    "category",
+    "home_grid",
+    "email",
+    "skills",
+    "no_night",
+    "no_heavy",
+    "max_hours_per_week",
+    "availability",
+    "absences",
+    "contact_consent",
 ]
 EN_HEADER = [
-    "Name", "phone", "CATEGORY", "home grid", "email", "skills", "no_night", "no_heavy", "max_hours_per_week",
-    "availability", "absences", "contact_consent",
+    "Name",
+    "phone",
+    "CATEGORY",
+    "home grid",
+    "email",
+    "skills",
+    "no_night",
+    "no_heavy",
+    "max_hours_per_week",
+    "availability",
+    "absences",
+    "contact_consent",
 ]
 GOOD_ROWS = [
-    ["张伟", "139 0000 0001", "在职党员", "G0001", "zw@example.com", "", "否", "否", "6",
-     "工作日 18:00-21:30; 周末 08:00-20:00", "", ""],
-    ["李秀英", "+86 139-0000-0002", "专业人员", "翠湖社区第2网格", "", "护士:2027-06-30; 急救", "否", "否",
-     "", "周一,周三 19:00-21:00", "2026-12-01~2026-12-03", "是"],
-    ["王建国", "13900000003", "无职党员", "G0001", "", "矛盾调解", "是", "是", "10", "每天 08:00-12:00", "",
-     "否"],
-    ["周涛", "１３９０００００００４", "volunteer", "g0002", "", "flood_rescue:2027-09-30", "no", "0", "8",
-     "周五 22:00-06:00", "", "yes"],
+    [
+        "张伟",
+        "139 0000 0001",
+        "在职党员",
+        "G0001",
+        "zw@example.com",
+        "",
+        "否",
+        "否",
+        "6",
+        "工作日 18:00-21:30; 周末 08:00-20:00",
+        "",
+        "",
+    ],
+    [
+        "李秀英",
+        "+86 139-0000-0002",
+        "专业人员",
+        "翠湖社区第2网格",
+        "",
+        "护士:2027-06-30; 急救",
+        "否",
+        "否",
+        "",
+        "周一,周三 19:00-21:00",
+        "2026-12-01~2026-12-03",
+        "是",
+    ],
+    [
+        "王建国",
+        "13900000003",
+        "无职党员",
+        "G0001",
+        "",
+        "矛盾调解",
+        "是",
+        "是",
+        "10",
+        "每天 08:00-12:00",
+        "",
+        "否",
+    ],
+    [
+        "周涛",
+        "１３９０００００００４",
+        "volunteer",
+        "g0002",
+        "",
+        "flood_rescue:2027-09-30",
+        "no",
+        "0",
+        "8",
+        "周五 22:00-06:00",
+        "",
+        "yes",
+    ],
 ]
 
 
@@ -130,8 +208,22 @@ def snapshot(session: Session) -> dict[str, list[tuple[object, ...]]]:
     session.expire_all()
     return {
         "person": [
-            (p.id, p.name, p.phone, p.category, p.email, p.home_grid_id, p.work_unit, p.organisation,
-             p.profession, p.no_night, p.no_heavy, p.max_hours_per_week, p.contact_consent, p.link_token)
+            (
+                p.id,
+                p.name,
+                p.phone,
+                p.category,
+                p.email,
+                p.home_grid_id,
+                p.work_unit,
+                p.organisation,
+                p.profession,
+                p.no_night,
+                p.no_heavy,
+                p.max_hours_per_week,
+                p.contact_consent,
+                p.link_token,
+            )
             for p in session.scalars(select(Person).order_by(Person.id))
         ],
         "skill": [
@@ -164,7 +256,11 @@ def test_a_good_csv_with_chinese_headers_creates_everyone_with_skills_windows_an
     assert (report.created, report.updated, report.unchanged) == (4, 0, 0)
     zhang = person(session, "+8613900000001")
     assert (zhang.name, zhang.category, zhang.home_grid_id, zhang.email) == (
-        "张伟", Category.PARTY_IN_SERVICE, grids[0].id, "zw@example.com")
+        "张伟",
+        Category.PARTY_IN_SERVICE,
+        grids[0].id,
+        "zw@example.com",
+    )
     assert zhang.max_hours_per_week == 6 and zhang.contact_consent and len(zhang.link_token) >= 32
     assert windows_of(session, zhang) == (
         {(d, time(18), time(21, 30)) for d in range(5)} | {(d, time(8), time(20)) for d in (5, 6)}
@@ -179,7 +275,11 @@ def test_a_good_csv_with_chinese_headers_creates_everyone_with_skills_windows_an
     assert leave.ends_at == datetime(2026, 12, 4, tzinfo=zone)  # through the whole of the 3rd
     wang = person(session, "+8613900000003")
     assert (wang.category, wang.no_night, wang.no_heavy, wang.contact_consent) == (
-        Category.PARTY_NO_POST, True, True, False)
+        Category.PARTY_NO_POST,
+        True,
+        True,
+        False,
+    )
     zhou = person(session, "+8613900000004")
     assert zhou.home_grid_id == grids[1].id  # code, any case
     assert windows_of(session, zhou) == {(4, time(22), time(6))}  # Friday night into Saturday
@@ -261,16 +361,22 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_every_row_and_column_in
 ) -> None:
     make_territory(session)
     bad = [
-        GOOD_ROWS[0],                                                                         # row 2 fine
-        zh_row("李四", "12345"),                                                 # 3 bad phone
-        zh_row("", "13900000005"),                                              # 4 empty name
-        zh_row("王五", "13900000006", home_grid="G9999"),                       # 5 unknown grid
-        zh_row("赵六", "13900000007", skills="厨师"),                           # 6 unknown skill
-        zh_row("钱七", "13900000008", absences="2026-12-05~2026-12-01"),       # 7 wrong order
-        zh_row("孙八", "139 0000 0001"),                                        # 8 same phone as row 2
-        zh_row("周九", "13900000010", availability="周八 10:00-12:00"),        # 9 no such day
-        zh_row("吴十", "13900000011", category="党员", email="not-an-email",   # 10 four bad cells
-               no_night="也许", max_hours_per_week="99"),
+        GOOD_ROWS[0],  # row 2 fine
+        zh_row("李四", "12345"),  # 3 bad phone
+        zh_row("", "13900000005"),  # 4 empty name
+        zh_row("王五", "13900000006", home_grid="G9999"),  # 5 unknown grid
+        zh_row("赵六", "13900000007", skills="厨师"),  # 6 unknown skill
+        zh_row("钱七", "13900000008", absences="2026-12-05~2026-12-01"),  # 7 wrong order
+        zh_row("孙八", "139 0000 0001"),  # 8 same phone as row 2
+        zh_row("周九", "13900000010", availability="周八 10:00-12:00"),  # 9 no such day
+        zh_row(
+            "吴十",
+            "13900000011",
+            category="党员",
+            email="not-an-email",  # 10 four bad cells
+            no_night="也许",
+            max_hours_per_week="99",
+        ),
     ]
     before = snapshot(session)
     with pytest.raises(ImportRejected) as info:
@@ -304,13 +410,18 @@ def test_a_repeated_phone_is_reported_even_when_the_first_row_has_other_errors(s
     make_territory(session)
     rows = [zh_row("甲", "13900000001", home_grid="G9999"), zh_row("乙", "+8613900000001")]
     assert rejected(session, csv_bytes(ZH_HEADER, rows)) == [
-        (2, "所属网格", "unknown_grid"), (3, "手机号", "duplicate_phone")]
+        (2, "所属网格", "unknown_grid"),
+        (3, "手机号", "duplicate_phone"),
+    ]
 
 
 def test_phone_numbers_in_errors_are_masked(session: Session) -> None:
     make_territory(session)
-    rows = [["甲", "13912345678", "志愿者", "G0001"], ["乙", "13912345678", "志愿者", "G0001"],
-            ["丙", "1391234567890", "志愿者", "G0001"]]
+    rows = [
+        ["甲", "13912345678", "志愿者", "G0001"],
+        ["乙", "13912345678", "志愿者", "G0001"],
+        ["丙", "1391234567890", "志愿者", "G0001"],
+    ]
     with pytest.raises(ImportRejected) as info:
         run(session, csv_bytes(ZH_HEADER[:4], rows))
     text = "\n".join(info.value.lines())
@@ -322,7 +433,9 @@ def test_unknown_repeated_and_missing_columns_are_reported_on_the_header_row(ses
     make_territory(session)
     data = csv_bytes(["姓名", "name", "手机", "身高"], [["张伟", "张伟", "13900000001", "180"]])
     assert rejected(session, data) == [
-        (1, "name", "duplicate_column"), (1, "身高", "unknown_column"), (1, "所属网格", "missing_column"),
+        (1, "name", "duplicate_column"),
+        (1, "身高", "unknown_column"),
+        (1, "所属网格", "missing_column"),
     ]
 
 
@@ -354,8 +467,9 @@ def test_a_file_that_is_not_a_usable_table_is_one_clear_file_level_error(
 
 def test_a_missing_path_is_a_file_level_error(session: Session, tmp_path: Path) -> None:
     with pytest.raises(ImportRejected) as info:
-        import_people(session=session, path_or_bytes=tmp_path / "nope.csv", filename="nope.csv", now=NOW,
-                      actor="cli")
+        import_people(
+            session=session, path_or_bytes=tmp_path / "nope.csv", filename="nope.csv", now=NOW, actor="cli"
+        )
     assert info.value.errors[0].code == "file_unreadable"
 
 
@@ -412,12 +526,14 @@ def test_reimporting_with_one_changed_field_updates_exactly_that_person(session:
     assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
     wang = person(session, "+8613900000003")
     assert [(o.person_id, o.fields) for o in report.outcomes if o.outcome == "updated"] == [
-        (wang.id, ("max_hours_per_week",))]
+        (wang.id, ("max_hours_per_week",))
+    ]
     after = snapshot(session)
     changed = [(b, a) for b, a in zip(before["person"], after["person"], strict=True) if b != a]
     assert len(changed) == 1 and changed[0][1][0] == wang.id and changed[0][1][11] == 12
     assert {k: v for k, v in after.items() if k not in ("person", "audit")} == {
-        k: v for k, v in before.items() if k not in ("person", "audit")}
+        k: v for k, v in before.items() if k not in ("person", "audit")
+    }
     assert len(after["audit"]) == len(before["audit"]) + 1
 
 
@@ -511,12 +627,16 @@ WORK = range(5)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("工作日 18:00-21:30; 周末 08:00-20:00",
-         {(d, "18:00", "21:30") for d in WORK} | {(5, "08:00", "20:00"), (6, "08:00", "20:00")}),
+        (
+            "工作日 18:00-21:30; 周末 08:00-20:00",
+            {(d, "18:00", "21:30") for d in WORK} | {(5, "08:00", "20:00"), (6, "08:00", "20:00")},
+        ),
         ("周一,周三 19:00-21:00", {(0, "19:00", "21:00"), (2, "19:00", "21:00")}),
         ("每天 08:00-12:00", {(d, "08:00", "12:00") for d in range(7)}),
-        ("weekdays 18:00-21:30; weekends 08:00-20:00",
-         {(d, "18:00", "21:30") for d in WORK} | {(5, "08:00", "20:00"), (6, "08:00", "20:00")}),
+        (
+            "weekdays 18:00-21:30; weekends 08:00-20:00",
+            {(d, "18:00", "21:30") for d in WORK} | {(5, "08:00", "20:00"), (6, "08:00", "20:00")},
+        ),
         ("Mon,Wed 19:00-21:00", {(0, "19:00", "21:00"), (2, "19:00", "21:00")}),
         ("周五 22:00-06:00", {(4, "22:00", "06:00")}),  # overnight: into Saturday morning
         ("周六 18:00-24:00", {(5, "18:00", "00:00")}),  # 24:00 is the midnight that ends Saturday
@@ -525,10 +645,14 @@ WORK = range(5)
         ("周一、三、五 9:00-11:00", {(0, "09:00", "11:00"), (2, "09:00", "11:00"), (4, "09:00", "11:00")}),
         ("星期日 08:00-12:00, 14:00-18:00", {(6, "08:00", "12:00"), (6, "14:00", "18:00")}),
         ("工作日 18：00－21：30", {(d, "18:00", "21:30") for d in WORK}),  # full-width, as typed on a phone
-        ("every day 07:00-08:00\n周日 20:00-22:00",
-         {(d, "07:00", "08:00") for d in range(7)} | {(6, "20:00", "22:00")}),
-        ("工作日 18:00-21:30, 周末 08:00-20:00",
-         {(d, "18:00", "21:30") for d in WORK} | {(5, "08:00", "20:00"), (6, "08:00", "20:00")}),
+        (
+            "every day 07:00-08:00\n周日 20:00-22:00",
+            {(d, "07:00", "08:00") for d in range(7)} | {(6, "20:00", "22:00")},
+        ),
+        (
+            "工作日 18:00-21:30, 周末 08:00-20:00",
+            {(d, "18:00", "21:30") for d in WORK} | {(5, "08:00", "20:00"), (6, "08:00", "20:00")},
+        ),
         ("周一 08:00-12:00; 每天 08:00-12:00", {(d, "08:00", "12:00") for d in range(7)}),  # duplicates merge
         ("", set()),
     ],
@@ -573,8 +697,10 @@ def test_an_overnight_window_says_so() -> None:
         ("2026-12-01~2026-12-03", [(date(2026, 12, 1), date(2026, 12, 3))]),
         ("2026/12/1至2026/12/3", [(date(2026, 12, 1), date(2026, 12, 3))]),
         ("2026年12月24日", [(date(2026, 12, 24), date(2026, 12, 24))]),
-        ("2026-12-24; 2026-12-01~2026-12-02", [(date(2026, 12, 1), date(2026, 12, 2)),
-                                               (date(2026, 12, 24), date(2026, 12, 24))]),
+        (
+            "2026-12-24; 2026-12-01~2026-12-02",
+            [(date(2026, 12, 1), date(2026, 12, 2)), (date(2026, 12, 24), date(2026, 12, 24))],
+        ),
         ("2026-12-01 ～ 2026-12-03", [(date(2026, 12, 1), date(2026, 12, 3))]),
     ],
 )
@@ -605,8 +731,14 @@ def test_bad_absence_text_is_an_error(text: str, code: str) -> None:
 def test_skill_text_becomes_skills_with_optional_certificate_expiry(
     text: str, expected: dict[str, date | None]
 ) -> None:
-    known = {"护士": "nurse", "nurse": "nurse", "急救": "first_aid", "first aid": "first_aid",
-             "first_aid": "first_aid", "sign_language": "sign_language"}
+    known = {
+        "护士": "nurse",
+        "nurse": "nurse",
+        "急救": "first_aid",
+        "first aid": "first_aid",
+        "first_aid": "first_aid",
+        "sign_language": "sign_language",
+    }
     assert {e.code: e.valid_until for e in parse_skills(text, known=known)} == expected
 
 

@@ -42,7 +42,9 @@ def test_planning_marks_shifts_across_midnight_as_night_and_keeps_their_start_da
     assert not by_day[2].night  # ends one minute before 22:00
 
 
-def test_planning_expands_weekly_windows_including_overnight_ones_from_sunday_before(session: Session) -> None:
+def test_planning_expands_weekly_windows_including_overnight_ones_from_sunday_before(
+    session: Session,
+) -> None:
     st = Street1(session)
     # Sunday 22:00 → Monday 02:00 reaches into the first day of the horizon.
     p = st.person("夜班", windows=[("6", "22:00", "02:00"), ("0", "18:00", "21:30")])
@@ -57,8 +59,11 @@ def test_planning_expands_weekly_windows_including_overnight_ones_from_sunday_be
 def test_planning_without_windows_means_always_available(session: Session) -> None:
     st = Street1(session)
     p = st.person("随时")
-    person = next(x for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
-                  if x.id == str(p.id))
+    person = next(
+        x
+        for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
+        if x.id == str(p.id)
+    )
     assert person.available is None
 
 
@@ -67,34 +72,58 @@ def test_planning_turns_leave_into_absences_and_extra_time_into_availability(ses
     p = st.person("请假", windows=[("0123456", "08:00", "12:00")])
     zone = local_zone()
     from datetime import datetime
-    session.add(AvailabilityException(person=p, kind=ExceptionKind.SICKNESS,
-                                      starts_at=datetime(2026, 12, 1, 0, 0, tzinfo=zone),
-                                      ends_at=datetime(2026, 12, 3, 0, 0, tzinfo=zone)))
-    session.add(AvailabilityException(person=p, kind=ExceptionKind.EXTRA,
-                                      starts_at=datetime(2026, 12, 5, 19, 0, tzinfo=zone),
-                                      ends_at=datetime(2026, 12, 5, 21, 0, tzinfo=zone)))
+
+    session.add(
+        AvailabilityException(
+            person=p,
+            kind=ExceptionKind.SICKNESS,
+            starts_at=datetime(2026, 12, 1, 0, 0, tzinfo=zone),
+            ends_at=datetime(2026, 12, 3, 0, 0, tzinfo=zone),
+        )
+    )
+    session.add(
+        AvailabilityException(
+            person=p,
+            kind=ExceptionKind.EXTRA,
+            starts_at=datetime(2026, 12, 5, 19, 0, tzinfo=zone),
+            ends_at=datetime(2026, 12, 5, 21, 0, tzinfo=zone),
+        )
+    )
     session.flush()
-    person = next(x for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
-                  if x.id == str(p.id))
+    person = next(
+        x
+        for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
+        if x.id == str(p.id)
+    )
     assert person.absences == (Window(DAY, 3 * DAY),)
     assert person.available is not None and Window(5 * DAY + 19 * 60, 5 * DAY + 21 * 60) in person.available
 
 
 def test_planning_certificates_are_valid_through_their_expiry_day(session: Session) -> None:
     st = Street1(session)
-    p = st.person("护士", category=Category.PROFESSIONAL, skills={"nurse": date(2026, 12, 2), "first_aid": None})
-    person = next(x for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
-                  if x.id == str(p.id))
+    p = st.person(
+        "护士", category=Category.PROFESSIONAL, skills={"nurse": date(2026, 12, 2), "first_aid": None}
+    )
+    person = next(
+        x
+        for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
+        if x.id == str(p.id)
+    )
     assert person.skill_valid("nurse", 2 * DAY + 23 * 60)  # Wednesday 23:00, the expiry day
     assert not person.skill_valid("nurse", 3 * DAY)  # Thursday 00:00
     assert person.skill_valid("first_aid", 6 * DAY)
 
 
-def test_planning_territory_keeps_people_in_their_community_but_professionals_street_wide(session: Session) -> None:
+def test_planning_territory_keeps_people_in_their_community_but_professionals_street_wide(
+    session: Session,
+) -> None:
     st = Street1(session)
     v = st.person("志愿者", grid=st.b1)
     n = st.person("护士", grid=st.a1, category=Category.PROFESSIONAL)
-    people = {x.id: x for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people}
+    people = {
+        x.id: x
+        for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
+    }
     assert people[str(v.id)].communities == frozenset({str(st.b.id)})
     assert people[str(n.id)].communities is None
     assert "professional" in people[str(n.id)].tags
@@ -102,18 +131,28 @@ def test_planning_territory_keeps_people_in_their_community_but_professionals_st
 
 def test_planning_party_members_carry_the_party_tag_and_limits(session: Session) -> None:
     st = Street1(session)
-    m = st.person("老党员", category=Category.PARTY_NO_POST, no_night=True, no_heavy=True, max_hours_per_week=10)
-    person = next(x for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
-                  if x.id == str(m.id))
+    m = st.person(
+        "老党员", category=Category.PARTY_NO_POST, no_night=True, no_heavy=True, max_hours_per_week=10
+    )
+    person = next(
+        x
+        for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
+        if x.id == str(m.id)
+    )
     assert "party_member" in person.tags
     assert person.no_night and person.no_heavy and person.max_minutes_per_week == 600
 
 
-def test_planning_in_service_members_owe_their_monthly_quota_spread_over_the_weeks_left(session: Session) -> None:
+def test_planning_in_service_members_owe_their_monthly_quota_spread_over_the_weeks_left(
+    session: Session,
+) -> None:
     st = Street1(session)
     m = st.person("在职", category=Category.PARTY_IN_SERVICE, monthly_quota_hours=4)
-    person = next(x for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
-                  if x.id == str(m.id))
+    person = next(
+        x
+        for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
+        if x.id == str(m.id)
+    )
     # 2026-W49 starts on 30 November: the last week that starts in November.
     assert person.quota_minutes_due == 240
 
@@ -133,4 +172,7 @@ def test_horizon_round_trips_minutes_and_local_days() -> None:
 
 
 def test_merge_windows_joins_touching_and_overlapping_windows() -> None:
-    assert merge_windows([Window(10, 20), Window(0, 5), Window(20, 30), Window(25, 40)]) == [Window(0, 5), Window(10, 40)]
+    assert merge_windows([Window(10, 20), Window(0, 5), Window(20, 30), Window(25, 40)]) == [
+        Window(0, 5),
+        Window(10, 40),
+    ]

@@ -28,7 +28,9 @@ def small_street(session: Session) -> Street1:
 
 def test_stamp_week_creates_one_shift_per_template_day_and_is_idempotent(session: Session) -> None:
     st = Street1(session)
-    t = ShiftTemplate(grid=st.a1, task_type=st.types["patrol"], weekdays="024", start=time(21, 0), end=time(1, 0))
+    t = ShiftTemplate(
+        grid=st.a1, task_type=st.types["patrol"], weekdays="024", start=time(21, 0), end=time(1, 0)
+    )
     t.demands = [TemplateDemand(count=2)]
     session.add(t)
     session.flush()
@@ -50,8 +52,9 @@ def test_generate_roster_stores_a_draft_with_assignments_unmet_reasons_and_figur
     st = small_street(session)
     evening = st.shift(0, "19:00", "21:00", demand=[(None, 2)], lead=True)
     nurse_shift = st.shift(1, "09:00", "11:00", demand=[("nurse", 1)])
-    r = service.generate_roster(session=session, street_id=st.street.id, week_start=WEEK, now=NOW,
-                                params=TEST_PARAMS, actor="test")
+    r = service.generate_roster(
+        session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS, actor="test"
+    )
     assert r.status is RosterStatus.DRAFT and r.version == 1
     assert (r.required, r.filled) == (3, 2)
     on_evening = {a.person.name for a in r.assignments if a.shift_id == evening.id}
@@ -66,13 +69,15 @@ def test_generate_roster_stores_a_draft_with_assignments_unmet_reasons_and_figur
 def test_publish_roster_offers_every_assignment_and_supersedes_the_previous_version(session: Session) -> None:
     st = small_street(session)
     st.shift(0, "19:00", "21:00", demand=[(None, 2)])
-    first = service.generate_roster(session=session, street_id=st.street.id, week_start=WEEK, now=NOW,
-                                    params=TEST_PARAMS)
+    first = service.generate_roster(
+        session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS
+    )
     service.publish_roster(session=session, roster_id=first.id, now=NOW)
     assert first.status is RosterStatus.PUBLISHED and first.published_at == NOW
     assert {a.status for a in first.assignments} == {AssignmentStatus.OFFERED}
-    second = service.generate_roster(session=session, street_id=st.street.id, week_start=WEEK, now=NOW,
-                                     params=TEST_PARAMS)
+    second = service.generate_roster(
+        session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS
+    )
     assert second.version == 2
     service.publish_roster(session=session, roster_id=second.id, now=NOW)
     assert first.status is RosterStatus.SUPERSEDED
@@ -82,7 +87,9 @@ def test_publish_roster_offers_every_assignment_and_supersedes_the_previous_vers
 def test_publishing_twice_is_refused_and_changes_nothing(session: Session) -> None:
     st = small_street(session)
     st.shift(0, "19:00", "21:00")
-    r = service.generate_roster(session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS)
+    r = service.generate_roster(
+        session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS
+    )
     service.publish_roster(session=session, roster_id=r.id, now=NOW)
     with pytest.raises(Conflict) as err:
         service.publish_roster(session=session, roster_id=r.id, now=NOW)
@@ -94,14 +101,18 @@ def test_unknown_roster_and_street_are_clear_errors(session: Session) -> None:
     with pytest.raises(NotFound):
         service.get_roster(session=session, roster_id=999_999)
     with pytest.raises(NotFound):
-        service.generate_roster(session=session, street_id=999_999, week_start=WEEK, now=NOW, params=TEST_PARAMS)
+        service.generate_roster(
+            session=session, street_id=999_999, week_start=WEEK, now=NOW, params=TEST_PARAMS
+        )
 
 
 def test_replan_keeps_confirmed_people_and_replaces_only_the_one_who_declined(session: Session) -> None:
     st = small_street(session)
     st.person("丁", windows=[("0123456", "08:00", "22:00")])
     shifts = [st.shift(day, "09:00", "11:00") for day in range(3)]
-    r = service.generate_roster(session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS)
+    r = service.generate_roster(
+        session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS
+    )
     service.publish_roster(session=session, roster_id=r.id, now=NOW)
     by_shift = {a.shift_id: a for a in r.assignments}
     by_shift[shifts[0].id].status = AssignmentStatus.CONFIRMED
@@ -122,6 +133,8 @@ def test_replan_keeps_confirmed_people_and_replaces_only_the_one_who_declined(se
 def test_replan_refuses_a_draft(session: Session) -> None:
     st = small_street(session)
     st.shift(0, "19:00", "21:00")
-    r = service.generate_roster(session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS)
+    r = service.generate_roster(
+        session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS
+    )
     with pytest.raises(Conflict):
         service.replan(session=session, roster_id=r.id, now=NOW, params=TEST_PARAMS)

@@ -187,3 +187,32 @@ def test_bad_template_updates_are_400_and_change_nothing(
     assert_error(response, 400, code)
     t = session.get(ShiftTemplate, world.template_qy.id)
     assert t is not None and t.weekdays == "0123456"
+
+
+# Found by the fuzzer (test_api_fuzz.py); kept as plain regression tests.
+def test_an_id_beyond_32_bits_is_404_not_an_overflow(client: FlaskClient, api_token: Headers) -> None:
+    assert_error(
+        client.get("/api/v1/grids/9223372036854775808/templates", headers=api_token("cuihu")),
+        404,
+        "not_found",
+    )
+
+
+@pytest.mark.parametrize("url", ["/api/v1/people?skill=nurse%00", "/api/v1/people?q=%00"])
+def test_a_nul_character_in_the_query_is_400_not_a_database_error(
+    client: FlaskClient, api_token: Headers, url: str
+) -> None:
+    assert_error(client.get(url, headers=api_token("cuihu")), 400, "bad_request")
+
+
+def test_a_nul_character_in_a_json_field_is_400(
+    client: FlaskClient, api_token: Headers, world: World
+) -> None:
+    response = client.post(
+        "/api/v1/people", json=person_body(world, name="李\x00娜"), headers=api_token("cuihu")
+    )
+    assert_error(response, 400, "invalid_field")
+
+
+def test_a_nul_character_in_a_personal_link_is_400(client: FlaskClient) -> None:
+    assert client.get("/me/abc%00def").status_code == 400

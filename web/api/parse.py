@@ -31,6 +31,8 @@ def string(data: dict[str, Any], key: str, *, required: bool = False, max_len: i
         raise _bad(key, "应为字符串", "must be a string")
     if len(value) > max_len:
         raise _bad(key, f"最多 {max_len} 个字符", f"at most {max_len} characters")
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL
+        raise _bad(key, "含有非法字符", "contains a NUL character")
     return value
 
 
@@ -58,7 +60,11 @@ def boolean(data: dict[str, Any], key: str, default: bool = False) -> bool:
 
 def string_list(data: dict[str, Any], key: str, *, max_items: int = 50) -> list[str]:
     value = data.get(key, [])
-    if not isinstance(value, list) or len(value) > max_items or not all(isinstance(v, str) for v in value):
+    if (
+        not isinstance(value, list)
+        or len(value) > max_items
+        or not all(isinstance(v, str) and len(v) <= 64 and "\x00" not in v for v in value)
+    ):
         raise _bad(key, "应为字符串数组", "must be a list of strings")
     return value
 
