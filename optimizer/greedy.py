@@ -122,7 +122,7 @@ def greedy_roster(problem: Problem) -> list[Assignment] | None:
             # Recomputed per head: a tag the shift still lacks (党员先锋岗, a professional) comes first.
             lacking = {n.tag for n in s.needs if sum(n.tag in t for t in tags_on[s.id]) < n.count}
 
-            def score(p: Person, lacking: set[str] = lacking) -> tuple[int, float, str]:
+            def score(p: Person, lacking: set[str] = lacking, s: Shift = s) -> tuple[int, float, str]:
                 share = p.fair_share_minutes or 1
                 home = 0 if p.home_grid == s.grid_id else 1
                 return (-len(lacking & p.tags), loads[p.id].minutes / share + 0.1 * home, p.id)
