@@ -366,6 +366,9 @@ def _notify_pass(ctx: Context) -> None:
                       settings=settings)
     where = getattr(sms_sender, "path", None)
     click.echo(f"notify: {report.line()}" + (f" · SMS log: {where}" if where else ""))
+    if report.outcomes.get("deferred"):
+        click.echo("  deferred: quiet hours (GRIDROSTER_QUIET_HOURS) or the daily SMS limit "
+                   "(GRIDROSTER_SMS_DAILY_LIMIT); they go out at the next pass after that time")
 
 
 @notify.command("dispatch")
