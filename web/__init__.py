@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, request
 from werkzeug.routing import IntegerConverter, Map
 
 from web.config import load_config
@@ -27,6 +27,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     configure_blueprints(app)
     configure_templates(app)
     configure_errors(app)
+    configure_security_headers(app)
     return app
 
 
@@ -41,6 +42,24 @@ def configure_input_guard(app: Flask) -> None:
             values += list(request.form.values())
         if any("\x00" in v for v in values):
             abort(400)
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Personal links carry their token in the URL: never send it on to another site as a Referer.
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+}
+
+
+def configure_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
 
 def configure_csrf(app: Flask) -> None:
@@ -70,6 +89,7 @@ def configure_blueprints(app: Flask) -> None:
     from web.api import rosters as _api_rosters  # noqa: F401  (registers the roster routes on the API blueprint)
     from web.api.views import bp as api_bp
     from web.auth.views import bp as auth_bp
+    from web.coordinator import imports as _imports  # noqa: F401  (adds the import page to the blueprint)
     from web.coordinator.views import bp as coordinator_bp
     from web.feeds.views import bp as feeds_bp
     from web.hooks.views import bp as hooks_bp

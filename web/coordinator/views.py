@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from scheduler.accounts import service as accounts
 from scheduler.availability import service as availability
+from scheduler.clock import iso_week, local_zone, next_monday, parse_iso_week
 from scheduler.people import personal
 from scheduler.people import service as people
 from scheduler.people.models import Category
 from scheduler.people.service import FieldError, PersonFilter
+from scheduler.rosters import service as rosters
 from scheduler.rosters import templates
 from scheduler.territory.models import Community
 from web.auth.access import (
     community_ids,
+    ensure_street_in_scope,
     get_grid_in_scope,
     get_person_in_scope,
     get_template_in_scope,
+    scope,
     staff,
     staff_required,
 )
@@ -177,9 +182,31 @@ def person_set_active(person_id: int) -> ResponseReturnValue:
 @bp.get("/grids")
 @staff_required
 def grids() -> ResponseReturnValue:
+    streets = accounts.streets_in_scope(session=db(), scope=scope()) if scope().whole_streets else []
+    week = iso_week(next_monday(_now().astimezone(local_zone()).date()))
     return render_template(
-        "coordinator/grids.html", grids=templates.list_grids(session=db(), community_ids=community_ids())
+        "coordinator/grids.html",
+        grids=templates.list_grids(session=db(), community_ids=community_ids()),
+        streets=streets,
+        week=week,
+        form=FlaskForm(),
     )
+
+
+@bp.post("/grids/stamp")
+@staff_required
+def stamp_week() -> ResponseReturnValue:
+    """Create a week's shifts from the templates (idempotent), ready to be rostered."""
+    if FlaskForm().validate_on_submit():
+        street_arg = request.form.get("street_id", "")
+        if not (street_arg.isascii() and street_arg.isdigit() and len(street_arg) < 10):
+            abort(400)
+        ensure_street_in_scope(int(street_arg), whole=True)
+        week = parse_iso_week(request.form.get("week", ""))
+        with unit_of_work() as s:
+            created = rosters.stamp_week(session=s, street_id=int(street_arg), week_start=week)
+        flash(_("%(n)d new shifts for the week of %(w)s.", n=created, w=week.isoformat()), "ok")
+    return redirect(url_for("coordinator.grids"), code=303)
 
 
 @bp.get("/grids/<int:grid_id>")
