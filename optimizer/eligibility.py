@@ -51,25 +51,36 @@ def barrier(person: Person, shift: Shift, line: int, declined: frozenset[tuple[s
 
 def eligible_triples(problem: Problem) -> Iterator[tuple[Person, Shift, int]]:
     """Every eligible (person, shift, line), the same set as ``barrier(...) is None``, found fast:
-    availability windows first select candidate shifts by start time (bisect), then the rest."""
+    lines are grouped by the skill they need and sorted by start, so each person only looks at
+    the groups of skills they hold and, by bisection, at the shifts inside their availability."""
     declined = declined_pairs(problem)
-    ordered = sorted(problem.shifts, key=lambda s: (s.start, s.id))
-    starts = [s.start for s in ordered]
+    groups: dict[str | None, list[tuple[int, str, Shift, int]]] = {}
+    for shift in problem.shifts:
+        for line, demand in enumerate(shift.demands):
+            groups.setdefault(demand.skill, []).append((shift.start, shift.id, shift, line))
+    starts: dict[str | None, list[int]] = {}
+    for skill, lines in groups.items():
+        lines.sort(key=lambda item: (item[0], item[1], item[3]))
+        starts[skill] = [item[0] for item in lines]
     for person in problem.people:
-        if person.available is None:
-            candidates: list[Shift] = ordered
-        else:
-            seen: dict[str, Shift] = {}
-            for w in person.available:
-                for s in ordered[bisect.bisect_left(starts, w.start) : bisect.bisect_left(starts, w.end)]:
-                    if s.end <= w.end:
-                        seen[s.id] = s
-            candidates = sorted(seen.values(), key=lambda s: (s.start, s.id))
-        for shift in candidates:
-            if not fitness_ok(person, shift, declined):
-                continue
-            if any(overlaps(a.start, a.end, shift.start, shift.end) for a in person.absences):
-                continue
-            for line, demand in enumerate(shift.demands):
-                if demand.skill is None or person.skill_valid(demand.skill, shift.start):
-                    yield person, shift, line
+        found: list[tuple[int, str, Shift, int]] = []
+        for skill in {None, *(k.name for k in person.skills)} & groups.keys():
+            lines, at = groups[skill], starts[skill]
+            if person.available is None:
+                candidates = lines
+            else:
+                candidates = [
+                    item
+                    for w in person.available
+                    for item in lines[bisect.bisect_left(at, w.start) : bisect.bisect_left(at, w.end)]
+                    if item[2].end <= w.end
+                ]
+            found.extend(item for item in candidates if skill is None or person.skill_valid(skill, item[0]))
+        fit: dict[str, bool] = {}
+        for _, shift_id, shift, line in sorted(set(found), key=lambda item: (item[0], item[1], item[3])):
+            if shift_id not in fit:
+                fit[shift_id] = fitness_ok(person, shift, declined) and not any(
+                    overlaps(a.start, a.end, shift.start, shift.end) for a in person.absences
+                )
+            if fit[shift_id]:
+                yield person, shift, line

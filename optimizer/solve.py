@@ -16,6 +16,7 @@ from optimizer.builder import RosterModel, build
 from optimizer.decompose import Part, empty_roster_cost, split
 from optimizer.eligibility import eligible_triples
 from optimizer.explain import explain
+from optimizer.greedy import greedy_roster
 from optimizer.params import SolveParams
 from optimizer.problem import Problem
 from optimizer.solution import Assignment, PenaltyLine, Progress, Solution, SolveStats, SolveStatus
@@ -81,7 +82,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             return  # CP-SAT may announce an equal roster twice; report only better ones
         run.reported = objective
         if run.on_progress is not None:
-            bound = run.done_bound + math.ceil(self.best_objective_bound - 1e-6)
+            bound = run.done_bound + max(0, math.ceil(self.best_objective_bound - 1e-6))
             run.on_progress(
                 Progress(objective, min(bound, objective), time.monotonic() - run.started, run.solutions)
             )
@@ -114,24 +115,34 @@ def solve(
 
 
 def _solve_parts(parts: list[Part], run: _Run) -> list[_PartResult]:
-    budget = run.params.seconds
+    """Parts one after another, each with the whole machine. Time left (wall clock including
+    model building, or deterministic time in test mode) is shared by size among the parts not
+    solved yet, so time a small part does not need flows to the bigger ones."""
+    deterministic = run.params.deterministic
+    left = run.params.seconds
     run.pending = sum(empty_roster_cost(part.problem) for part in parts)
     results = []
     for index, part in enumerate(parts):
+        m = build(part.problem, part.triples)
+        fallback = _hint(m)
+        if not deterministic:
+            left = run.params.seconds - (time.monotonic() - run.started)
         rest_size = sum(p.size for p in parts[index:]) or 1
-        share = budget * part.size / rest_size if index < len(parts) - 1 else budget
+        share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         run.pending -= empty_roster_cost(part.problem)
-        result = _solve_part(part, max(share, 0.01), run)
-        budget = max(0.0, budget - result.spent)
+        result = _solve_part(m, share, run, fallback)
+        if deterministic:
+            left -= result.spent
         run.done_objective += result.objective
         run.done_bound += result.bound
         results.append(result)
     return results
 
 
-def _solve_part(part: Part, seconds: float, run: _Run) -> _PartResult:
-    m = build(part.problem, part.triples)
-    _hint_previous(m)
+MIN_PART_SECONDS = 0.05
+
+
+def _solve_part(m: RosterModel, seconds: float, run: _Run, fallback: bool) -> _PartResult:
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = run.params.worker_count()
@@ -145,6 +156,12 @@ def _solve_part(part: Part, seconds: float, run: _Run) -> _PartResult:
     status = _run_solver(solver, m, run)
     if status == cp_model.UNKNOWN and run.stopped:
         status = _run_solver(solver, m, run)  # stopped before any roster: take the first one
+    if status == cp_model.UNKNOWN and fallback:
+        # Out of time before any roster: take the greedy hint as it is (a complete, valid roster).
+        params.fix_variables_to_their_hinted_value = True
+        params.stop_after_first_solution = True
+        params.max_time_in_seconds = max(seconds, 10.0)
+        status = int(solver.solve(m.model, _Callback(run)))
     proto = m.model.proto
     spent = solver.deterministic_time if run.params.deterministic else solver.wall_time
     stats = dict(
@@ -162,7 +179,7 @@ def _solve_part(part: Part, seconds: float, run: _Run) -> _PartResult:
     bound = (
         objective
         if status == cp_model.OPTIMAL
-        else min(objective, math.ceil(solver.best_objective_bound - 1e-6))
+        else max(0, min(objective, math.ceil(solver.best_objective_bound - 1e-6)))
     )
     solved = SolveStatus.OPTIMAL if bound == objective else SolveStatus.FEASIBLE
     return _PartResult(solved, assignments, breakdown, objective, bound, **stats)  # type: ignore[arg-type]
@@ -192,16 +209,24 @@ def _run_solver(solver: cp_model.CpSolver, m: RosterModel, run: _Run) -> int:
             run.current = None
 
 
-def _hint_previous(m: RosterModel) -> None:
-    """Warm start from the published roster: hints only speed up, the change term limits churn."""
-    if not m.problem.previous:
-        return
+def _hint(m: RosterModel) -> bool:
+    """A complete hint: the published roster when re-planning (hints only speed up; the change
+    term is what limits churn), else the greedy roster. True when the hint is a valid roster."""
+    if m.problem.previous:
+        pairs, lines, valid = set(m.problem.previous), None, False
+    else:
+        roster = greedy_roster(m.problem)
+        if roster is None:
+            return False
+        pairs = {(a.person_id, a.shift_id) for a in roster}
+        lines, valid = {(a.person_id, a.shift_id, a.demand_index) for a in roster}, True
     hinted: set[tuple[str, str]] = set()
-    for (p, s, _), x in m.x.items():
-        keep = (p, s) in m.problem.previous and (p, s) not in hinted
+    for (p, s, d), x in m.x.items():
+        keep = (p, s) in pairs and (p, s) not in hinted and (lines is None or (p, s, d) in lines)
         if keep:
             hinted.add((p, s))
         m.model.add_hint(x, keep)
+    return valid
 
 
 def _read_ledger(m: RosterModel, solver: cp_model.CpSolver) -> list[PenaltyLine]:
