@@ -344,15 +344,13 @@ def _notify_parts(ctx: Context) -> tuple[Any, Any, Any]:
     """Settings, SMS sender and mailer from the GRIDROSTER_* / TWILIO_* environment."""
     import os
 
-    from notifications.config import ConfigError, mailer_from_env, sms_sender_from_env
+    from notifications.config import ConfigError
     from scheduler.db import default_instance_path
-    from scheduler.notify.settings import SettingsError, settings_from_env
+    from scheduler.notify.jobs import parts_from_env
+    from scheduler.notify.settings import SettingsError
 
     try:
-        settings = settings_from_env(os.environ)
-        instance = default_instance_path()
-        return (settings, sms_sender_from_env(os.environ, instance_dir=instance),
-                mailer_from_env(os.environ, instance_dir=instance))
+        return parts_from_env(os.environ, instance_dir=default_instance_path())
     except (ConfigError, SettingsError) as error:
         click.echo(f"错误 / Error: {error}", err=True)
         sys.exit(2)

@@ -56,8 +56,10 @@ def get_or_create_offer(*, session: Session, shift_id: int, person_id: int, now:
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         if code not in taken:
             break
+    # 72 random bits: out of reach of online guessing, and 12 characters, because the link is the
+    # one part of an offer SMS that is never shortened (two UCS-2 segments, test_notify_segments).
     offer = AssignmentOffer(
-        shift_id=shift_id, person_id=person_id, token=secrets.token_urlsafe(12), code=code, created_at=now
+        shift_id=shift_id, person_id=person_id, token=secrets.token_urlsafe(9), code=code, created_at=now
     )
     session.add(offer)
     session.flush()

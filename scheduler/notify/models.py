@@ -23,7 +23,7 @@ class AssignmentOffer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    token: Mapped[str] = mapped_column(String(32), unique=True)  # /o/<token>: 96 random bits
+    token: Mapped[str] = mapped_column(String(32), unique=True)  # /o/<token>: 72 random bits
     code: Mapped[str] = mapped_column(String(8))  # "1 4821": unique among the person's offers
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(AwareDateTime())

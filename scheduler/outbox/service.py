@@ -111,7 +111,8 @@ def claim(*, session: Session, message_id: int, now: datetime, lease: timedelta 
         )
         .execution_options(synchronize_session=False)
     )
-    return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    rowcount: int = session.execute(stmt).rowcount  # type: ignore[attr-defined]
+    return rowcount == 1
 
 
 def record_result(

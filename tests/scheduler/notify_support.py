@@ -67,12 +67,20 @@ class Published:
     shifts: list[Shift]
     people: list[Person] = field(default_factory=list)
 
+    def publish(self) -> None:
+        rosters.publish_roster(session=self.street.session, roster_id=self.roster.id, now=NOW)
+
     def on(self, shift: Shift) -> Assignment:
         return next(a for a in self.roster.assignments if a.shift_id == shift.id)
 
 
-def published_roster(session: Session, *, people: int = 4, shifts: int = 3, emails: bool = True) -> Published:
-    """Volunteers free all week and one patrol a day (Monday on), generated and published at NOW."""
+def published_roster(
+    session: Session, *, people: int = 4, shifts: int = 3, emails: bool = True, build_only: bool = False
+) -> Published:
+    """Volunteers free all week and one patrol a day (Monday on), generated and published at NOW.
+
+    `build_only`: generate the draft but leave publishing to the test (Published.publish()).
+    """
     st = Street1(session)
     names = ["甲", "乙", "丙", "丁", "戊", "己"][:people]
     pool = [
@@ -83,7 +91,8 @@ def published_roster(session: Session, *, people: int = 4, shifts: int = 3, emai
     roster = rosters.generate_roster(
         session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS
     )
-    rosters.publish_roster(session=session, roster_id=roster.id, now=NOW)
+    if not build_only:
+        rosters.publish_roster(session=session, roster_id=roster.id, now=NOW)
     return Published(st, roster, made, pool)
 
 
