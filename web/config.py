@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from scheduler.clock import Clock
 from scheduler.db import default_database_url
@@ -71,3 +71,9 @@ def check_config(config: Mapping[str, Any]) -> None:
             f"string of at least {MIN_SECRET_KEY_LENGTH} characters (python -c 'import secrets; "
             "print(secrets.token_urlsafe(48))')"
         )
+
+
+def now() -> datetime:
+    """The configured clock's reading, once per operation (STYLE rule 13); tests configure a FixedClock."""
+    clock: Clock = current_app.config["CLOCK"]
+    return clock.now()

@@ -100,11 +100,12 @@ def ensure_street_in_scope(*, session: Session, scope: Scope, street_id: int, wh
 
 
 def _check_scope(session: Session, role: Role, scope_id: int) -> tuple[int | None, int | None, int | None]:
-    model: type[District] | type[Street] | type[Community] = {
+    models: dict[Role, type[District] | type[Street] | type[Community]] = {
         Role.DISTRICT_ADMIN: District,
         Role.STREET_COORDINATOR: Street,
         Role.COMMUNITY_COORDINATOR: Community,
-    }[role]
+    }
+    model = models[role]
     if session.get(model, scope_id) is None:
         kind_zh = {District: "区", Street: "街道", Community: "社区"}[model]
         raise NotFound(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
@@ -16,6 +17,7 @@ from scheduler.people.phones import normalise_phone
 from scheduler.territory.models import Grid
 
 PAGE_SIZE = 50
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
 
 
 class FieldError(ValidationError):
@@ -89,7 +91,7 @@ def list_people(
     """One page of the people whose home grid is in ``community_ids``, and the total count."""
     if not community_ids:
         return [], 0
-    total = session.scalar(_filtered(select(func.count(Person.id)), community_ids, filters)) or 0  # type: ignore[arg-type]
+    total = cast(int, session.scalar(_filtered(select(func.count(Person.id)), community_ids, filters)) or 0)
     stmt = (
         _filtered(select(Person), community_ids, filters)
         .options(selectinload(Person.skills).selectinload(PersonSkill.skill), selectinload(Person.home_grid))

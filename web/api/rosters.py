@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from scheduler.clock import iso_week, parse_iso_week
 from scheduler.people import service as people
+from scheduler.people.service import FieldError
 from scheduler.rosters import jobs as roster_jobs
 from scheduler.rosters import overview
 from scheduler.rosters import service as rosters
@@ -19,13 +20,10 @@ from scheduler.rosters.templates import list_grids
 from web.api import parse
 from web.api.views import bp
 from web.auth.access import api_staff_required, community_ids, ensure_street_in_scope, scope, staff
+from web.config import now
 from web.database import db, unit_of_work
 from web.i18n import is_english
 from web.jobs import submit_generate
-
-
-def _now():  # type: ignore[no-untyped-def]
-    return current_app.config["CLOCK"].now()
 
 
 def roster_summary(r: Roster) -> dict[str, Any]:
@@ -69,7 +67,7 @@ def _roster(roster_id: int, *, whole: bool = False) -> Roster:
 def rosters_list() -> ResponseReturnValue:
     street_id = parse.query_int("street_id")
     if street_id is None:
-        raise parse.FieldError("street_id", "invalid_field", "street_id：必填", "street_id: is required")
+        raise FieldError("street_id", "invalid_field", "street_id：必填", "street_id: is required")
     ensure_street_in_scope(street_id, whole=False)
     week_text = request.args.get("week")
     week = parse_iso_week(week_text) if week_text else None
@@ -84,7 +82,7 @@ def roster_get(roster_id: int) -> ResponseReturnValue:
     grid_ids = None  # a community coordinator sees only their community's grids
     if not scope().whole_streets:
         grid_ids = {g.grid.id for g in list_grids(session=db(), community_ids=community_ids())}
-    view = overview.week_view(session=db(), roster=r, now=_now(), grid_ids=grid_ids)
+    view = overview.week_view(session=db(), roster=r, now=now(), grid_ids=grid_ids)
     names = {s.code: (s.name_zh, s.name_en) for s in people.list_skills(session=db())}
     lang = "en" if is_english() else "zh"
     shifts = sorted(
@@ -131,7 +129,7 @@ def roster_generate() -> ResponseReturnValue:
             session=s,
             street_id=street_id,
             week_start=week,
-            now=_now(),
+            now=now(),
             actor=staff().actor,
             seconds=current_app.config["SOLVE_SECONDS"],
         )
@@ -166,7 +164,7 @@ def roster_publish(roster_id: int) -> ResponseReturnValue:
     _roster(roster_id, whole=True)
     with unit_of_work() as s:
         return roster_summary(
-            rosters.publish_roster(session=s, roster_id=roster_id, now=_now(), actor=staff().actor)
+            rosters.publish_roster(session=s, roster_id=roster_id, now=now(), actor=staff().actor)
         )
 
 
@@ -177,5 +175,5 @@ def assignment_lock(assignment_id: int) -> ResponseReturnValue:
     ensure_street_in_scope(a.roster.street_id, whole=True)
     locked = parse.boolean(parse.body(), "locked", default=None)  # type: ignore[arg-type]
     with unit_of_work() as s:
-        overview.set_locked(session=s, assignment=a, locked=locked, now=_now(), actor=staff().actor)
+        overview.set_locked(session=s, assignment=a, locked=locked, now=now(), actor=staff().actor)
     return {"id": assignment_id, "locked": locked}

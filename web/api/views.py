@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from scheduler.errors import NotFound
 from scheduler.people import service as people
 from scheduler.people.models import Category, Person
-from scheduler.people.service import PersonFilter, PersonInput
+from scheduler.people.service import FieldError, PersonFilter, PersonInput
 from scheduler.rosters import templates
 from scheduler.rosters.models import Priority, ShiftTemplate
 from scheduler.rosters.templates import DemandInput, TemplateInput
@@ -24,13 +24,10 @@ from web.auth.access import (
     get_template_in_scope,
     staff,
 )
+from web.config import now
 from web.database import db, unit_of_work
 
 bp = Blueprint("api", __name__)
-
-
-def _now():  # type: ignore[no-untyped-def]
-    return current_app.config["CLOCK"].now()
 
 
 def person_json(p: Person) -> dict[str, Any]:
@@ -99,9 +96,7 @@ def me() -> ResponseReturnValue:
 def people_list() -> ResponseReturnValue:
     category = request.args.get("category") or None
     if category is not None and category not in {c.value for c in Category}:
-        raise parse.FieldError(
-            "category", "invalid_field", "category：没有这个类别", "category: no such category"
-        )
+        raise FieldError("category", "invalid_field", "category：没有这个类别", "category: no such category")
     filters = PersonFilter(
         text=request.args.get("q", "")[:64],
         category=Category(category) if category else None,
@@ -126,7 +121,7 @@ def _person_input(data: dict[str, Any]) -> PersonInput:
     try:
         get_grid_in_scope(grid_id)
     except NotFound as exc:
-        raise parse.FieldError("home_grid_id", exc.code, exc.message_zh, exc.message_en) from exc
+        raise FieldError("home_grid_id", exc.code, exc.message_zh, exc.message_en) from exc
     return PersonInput(
         name=parse.string(data, "name", required=True, max_len=64) or "",
         category=Category(category),
@@ -151,7 +146,7 @@ def _person_input(data: dict[str, Any]) -> PersonInput:
 def person_create() -> ResponseReturnValue:
     data = _person_input(parse.body())
     with unit_of_work() as s:
-        person = people.create_person(session=s, data=data, now=_now(), actor=staff().actor)
+        person = people.create_person(session=s, data=data, now=now(), actor=staff().actor)
         out = person_json(person)
     return out, 201
 
@@ -168,7 +163,7 @@ def person_update(person_id: int) -> ResponseReturnValue:
     person = get_person_in_scope(person_id)
     data = _person_input(parse.body())
     with unit_of_work() as s:
-        people.update_person(session=s, person=person, data=data, now=_now(), actor=staff().actor)
+        people.update_person(session=s, person=person, data=data, now=now(), actor=staff().actor)
         return person_json(person)
 
 
@@ -178,7 +173,7 @@ def person_set_active(person_id: int) -> ResponseReturnValue:
     person = get_person_in_scope(person_id)
     active = parse.boolean(parse.body(), "active", default=None)  # type: ignore[arg-type]
     with unit_of_work() as s:
-        people.set_person_active(session=s, person=person, active=active, now=_now(), actor=staff().actor)
+        people.set_person_active(session=s, person=person, active=active, now=now(), actor=staff().actor)
         return person_json(person)
 
 
@@ -216,7 +211,7 @@ def template_update(template_id: int) -> ResponseReturnValue:
     data = parse.body()
     raw = data.get("demands")
     if not isinstance(raw, list) or len(raw) > 20 or not all(isinstance(d, dict) for d in raw):
-        raise parse.FieldError(
+        raise FieldError(
             "demands", "invalid_field", "demands：应为对象数组", "demands: must be a list of objects"
         )
     demands = tuple(
@@ -237,5 +232,5 @@ def template_update(template_id: int) -> ResponseReturnValue:
         demands=demands,
     )
     with unit_of_work() as s:
-        templates.update_template(session=s, template=template, data=spec, now=_now(), actor=staff().actor)
+        templates.update_template(session=s, template=template, data=spec, now=now(), actor=staff().actor)
         return template_json(template)

@@ -52,12 +52,14 @@ def staff_user(account: Any) -> StaffUser:
     return StaffUser(account.id, account.username, account.display_name, account.role, Scope.of(account))
 
 
-@login_manager.user_loader
 def load_user(user_id: str) -> StaffUser | None:
     if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 10):
         return None
     account = accounts.get_account(session=db(), account_id=int(user_id))
     return staff_user(account) if account is not None else None
+
+
+login_manager.user_loader(load_user)
 
 
 def staff() -> StaffUser:

@@ -27,15 +27,12 @@ from web.auth.access import (
     staff,
     staff_required,
 )
+from web.config import now
 from web.coordinator.forms import PersonForm, template_form, template_input
 from web.database import db, unit_of_work
 from web.i18n import is_english, message_of
 
 bp = Blueprint("coordinator", __name__)
-
-
-def _now():  # type: ignore[no-untyped-def]
-    return current_app.config["CLOCK"].now()
 
 
 def _attach(form: FlaskForm, err: FieldError) -> None:
@@ -114,9 +111,7 @@ def person_new() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             with unit_of_work() as s:
-                person = people.create_person(
-                    session=s, data=form.to_input(), now=_now(), actor=staff().actor
-                )
+                person = people.create_person(session=s, data=form.to_input(), now=now(), actor=staff().actor)
         except FieldError as err:
             _attach(form, err)
         else:
@@ -129,15 +124,15 @@ def person_new() -> ResponseReturnValue:
 @staff_required
 def person_detail(person_id: int) -> ResponseReturnValue:
     person = get_person_in_scope(person_id)
-    now = _now()
+    at = now()
     return render_template(
         "coordinator/person_detail.html",
         person=person,
         windows=availability.list_weekly_windows(session=db(), person_id=person.id),
-        exceptions=availability.list_exceptions(session=db(), person_id=person.id, since=now),
-        upcoming=personal.list_upcoming_shifts(session=db(), person_id=person.id, now=now),
-        history=personal.list_history(session=db(), person_id=person.id, now=now, limit=20),
-        hours=personal.hours_this_month(session=db(), person_id=person.id, now=now),
+        exceptions=availability.list_exceptions(session=db(), person_id=person.id, since=at),
+        upcoming=personal.list_upcoming_shifts(session=db(), person_id=person.id, now=at),
+        history=personal.list_history(session=db(), person_id=person.id, now=at, limit=20),
+        hours=personal.hours_this_month(session=db(), person_id=person.id, now=at),
         action_form=FlaskForm(),
     )
 
@@ -155,7 +150,7 @@ def person_edit(person_id: int) -> ResponseReturnValue:
         try:
             with unit_of_work() as s:
                 people.update_person(
-                    session=s, person=person, data=form.to_input(), now=_now(), actor=staff().actor
+                    session=s, person=person, data=form.to_input(), now=now(), actor=staff().actor
                 )
         except FieldError as err:
             db().expire_all()
@@ -174,7 +169,7 @@ def person_set_active(person_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         active = request.form.get("active") == "1"
         with unit_of_work() as s:
-            people.set_person_active(session=s, person=person, active=active, now=_now(), actor=staff().actor)
+            people.set_person_active(session=s, person=person, active=active, now=now(), actor=staff().actor)
         flash(_("Reactivated.") if active else _("Deactivated: no new shifts; history is kept."), "ok")
     return redirect(url_for("coordinator.person_detail", person_id=person_id), code=303)
 
@@ -183,7 +178,7 @@ def person_set_active(person_id: int) -> ResponseReturnValue:
 @staff_required
 def grids() -> ResponseReturnValue:
     streets = accounts.streets_in_scope(session=db(), scope=scope()) if scope().whole_streets else []
-    week = iso_week(next_monday(_now().astimezone(local_zone()).date()))
+    week = iso_week(next_monday(now().astimezone(local_zone()).date()))
     return render_template(
         "coordinator/grids.html",
         grids=templates.list_grids(session=db(), community_ids=community_ids()),
@@ -238,7 +233,7 @@ def template_edit(template_id: int) -> ResponseReturnValue:
                     session=s,
                     template=template,
                     data=template_input(form, skills),
-                    now=_now(),
+                    now=now(),
                     actor=staff().actor,
                 )
         except FieldError as err:

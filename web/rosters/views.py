@@ -20,15 +20,12 @@ from scheduler.rosters.models import Roster, RosterStatus
 from scheduler.rosters.reasons import explain
 from scheduler.rosters.templates import list_grids
 from web.auth.access import community_ids, ensure_street_in_scope, scope, staff, staff_required
+from web.config import now
 from web.database import db, unit_of_work
 from web.i18n import is_english
 from web.jobs import submit_generate
 
 bp = Blueprint("rosters", __name__)
-
-
-def _now():  # type: ignore[no-untyped-def]
-    return current_app.config["CLOCK"].now()
 
 
 def _grid_ids() -> set[int] | None:
@@ -47,7 +44,7 @@ def _roster(roster_id: int, *, whole: bool = False) -> Roster:
 def _week(text: str | None) -> date:
     if text:
         return parse_iso_week(text)
-    return next_monday(_now().astimezone(local_zone()).date())
+    return next_monday(now().astimezone(local_zone()).date())
 
 
 def _skill_names() -> dict[str, tuple[str, str]]:
@@ -77,9 +74,7 @@ def dashboard() -> ResponseReturnValue:
         (r for r in versions if r.status is RosterStatus.PUBLISHED), versions[0] if versions else None
     )
     view = (
-        overview.week_view(session=db(), roster=current, now=_now(), grid_ids=_grid_ids())
-        if current
-        else None
+        overview.week_view(session=db(), roster=current, now=now(), grid_ids=_grid_ids()) if current else None
     )
     names = _skill_names()
     lang = "en" if is_english() else "zh"
@@ -118,7 +113,7 @@ def generate() -> ResponseReturnValue:
             session=s,
             street_id=street_id,
             week_start=week,
-            now=_now(),
+            now=now(),
             actor=staff().actor,
             seconds=current_app.config["SOLVE_SECONDS"],
         )
@@ -181,7 +176,7 @@ def job_stop(job_id: int) -> ResponseReturnValue:
 @staff_required
 def roster(roster_id: int) -> ResponseReturnValue:
     r = _roster(roster_id)
-    view = overview.week_view(session=db(), roster=r, now=_now(), grid_ids=_grid_ids())
+    view = overview.week_view(session=db(), roster=r, now=now(), grid_ids=_grid_ids())
     by_person = request.args.get("by") == "person"
     return render_template(
         "rosters/roster.html",
@@ -202,7 +197,7 @@ def lock(assignment_id: int) -> ResponseReturnValue:
     if FlaskForm().validate_on_submit():
         locked = request.form.get("locked") == "1"
         with unit_of_work() as s:
-            overview.set_locked(session=s, assignment=a, locked=locked, now=_now(), actor=staff().actor)
+            overview.set_locked(session=s, assignment=a, locked=locked, now=now(), actor=staff().actor)
         if request.accept_mimetypes.best == "application/json":
             return {"id": assignment_id, "locked": locked}
         flash(_("Locked: re-planning keeps this assignment.") if locked else _("Unlocked."), "ok")
@@ -244,6 +239,6 @@ def publish(roster_id: int) -> ResponseReturnValue:
     r = _roster(roster_id, whole=True)
     if FlaskForm().validate_on_submit():
         with unit_of_work() as s:
-            rosters.publish_roster(session=s, roster_id=r.id, now=_now(), actor=staff().actor)
+            rosters.publish_roster(session=s, roster_id=r.id, now=now(), actor=staff().actor)
         flash(_("Published. The people on it will be told their shifts."), "ok")
     return redirect(url_for("rosters.roster", roster_id=roster_id), code=303)
