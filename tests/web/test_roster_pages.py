@@ -14,7 +14,7 @@ from scheduler.jobs.models import Job, JobStatus
 from scheduler.rosters import service as rosters
 from scheduler.rosters.models import Assignment, AssignmentStatus, Roster, RosterStatus, Shift, UnmetDemand
 from tests.conftest import NOW
-from tests.web.conftest import AuthActions, World, make_app
+from tests.web.conftest import AuthActions, World, field_html, make_app
 
 WEEK = date(2026, 11, 30)  # next Monday: 2026-W49
 
@@ -243,3 +243,74 @@ def test_alerts_list_shifts_starting_within_a_day_that_are_not_confirmed(
     session.flush()
     body = later.get("/rosters?week=2026-W49").get_data(as_text=True)
     assert "24 小时内开始" in body
+
+
+def test_moving_a_place_to_someone_free_locks_it(
+    client: FlaskClient, auth: AuthActions, world: World, session: Session
+) -> None:
+    roster = draft(session, world, {"李娜": qy_shifts(session, world)[:1]})
+    a = roster.assignments[0]
+    auth.login("cuihu")
+    assert "王大爷" in client.get(f"/assignments/{a.id}/move").get_data(as_text=True)
+    response = client.post(f"/assignments/{a.id}/move", data={"person_id": str(world.elder.id)})
+    assert response.status_code == 303
+    moved = session.get(Assignment, a.id)
+    assert moved is not None and (moved.person_id, moved.locked) == (world.elder.id, True)
+
+
+def test_a_move_that_breaks_a_rule_is_refused_with_the_reason(
+    client: FlaskClient, auth: AuthActions, world: World, session: Session
+) -> None:
+    from scheduler.availability.models import AvailabilityException, ExceptionKind
+
+    shifts = qy_shifts(session, world)
+    roster = draft(session, world, {"李娜": shifts[:1]})
+    session.add(
+        AvailabilityException(
+            person_id=world.elder.id,
+            kind=ExceptionKind.LEAVE,
+            starts_at=datetime(2026, 11, 29, 16, tzinfo=UTC),
+            ends_at=datetime(2026, 11, 30, 16, tzinfo=UTC),
+        )
+    )  # all Monday
+    session.flush()
+    a = roster.assignments[0]
+    auth.login("cuihu")
+    response = client.post(f"/assignments/{a.id}/move", data={"person_id": str(world.elder.id)})
+    assert response.status_code == 409
+    assert "不能安排 王大爷：这个时段已登记请假或病假" in field_html(
+        response.get_data(as_text=True), "person_id"
+    )
+    assert session.get(Assignment, a.id).person_id == world.volunteer.id  # type: ignore[union-attr]
+
+
+def test_a_move_onto_a_shift_the_person_already_has_is_refused(
+    client: FlaskClient, auth: AuthActions, world: World, session: Session
+) -> None:
+    shifts = qy_shifts(session, world)
+    roster = draft(session, world, {"李娜": shifts[:1], "王大爷": shifts[:1]})
+    a = next(x for x in roster.assignments if x.person_id == world.volunteer.id)
+    auth.login("cuihu")
+    response = client.post(f"/assignments/{a.id}/move", data={"person_id": str(world.elder.id)})
+    assert response.status_code == 409 and "不能安排 王大爷" in response.get_data(as_text=True)
+
+
+def test_a_published_roster_is_not_changed_by_hand(
+    client: FlaskClient, auth: AuthActions, world: World, session: Session
+) -> None:
+    roster = draft(session, world, {"李娜": qy_shifts(session, world)[:1]}, status=RosterStatus.PUBLISHED)
+    a = roster.assignments[0]
+    auth.login("cuihu")
+    response = client.post(f"/assignments/{a.id}/move", data={"person_id": str(world.elder.id)})
+    assert response.status_code == 409 and "只能在草稿上调整人员" in response.get_data(as_text=True)
+
+
+def test_the_other_street_cannot_move_our_people(
+    client: FlaskClient, auth: AuthActions, world: World, session: Session
+) -> None:
+    roster = draft(session, world, {"李娜": qy_shifts(session, world)[:1]})
+    auth.login("huashan")
+    response = client.post(
+        f"/assignments/{roster.assignments[0].id}/move", data={"person_id": str(world.elder.id)}
+    )
+    assert response.status_code == 403

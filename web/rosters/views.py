@@ -14,7 +14,7 @@ from scheduler.clock import iso_week, local_zone, next_monday, parse_iso_week
 from scheduler.errors import DomainError, NotFound
 from scheduler.people import service as people
 from scheduler.rosters import jobs as roster_jobs
-from scheduler.rosters import overview
+from scheduler.rosters import manual, overview
 from scheduler.rosters import service as rosters
 from scheduler.rosters.models import Roster, RosterStatus
 from scheduler.rosters.reasons import explain
@@ -22,7 +22,7 @@ from scheduler.rosters.templates import list_grids
 from web.auth.access import community_ids, ensure_street_in_scope, scope, staff, staff_required
 from web.config import now
 from web.database import db, unit_of_work
-from web.i18n import is_english
+from web.i18n import is_english, message_of
 from web.jobs import submit_generate
 
 bp = Blueprint("rosters", __name__)
@@ -242,3 +242,37 @@ def publish(roster_id: int) -> ResponseReturnValue:
             rosters.publish_roster(session=s, roster_id=r.id, now=now(), actor=staff().actor)
         flash(_("Published. The people on it will be told their shifts."), "ok")
     return redirect(url_for("rosters.roster", roster_id=roster_id), code=303)
+
+
+@bp.route("/assignments/<int:assignment_id>/move", methods=["GET", "POST"])
+@staff_required
+def move(assignment_id: int) -> ResponseReturnValue:
+    """Give a draft's place to someone else; a move that breaks a hard rule is refused with the reason."""
+    a = overview.get_assignment(session=db(), assignment_id=assignment_id)
+    ensure_street_in_scope(a.roster.street_id, whole=True)
+    form = FlaskForm()
+    error = None
+    if form.validate_on_submit():
+        choice = request.form.get("person_id", "")
+        try:
+            if not (choice.isascii() and choice.isdigit() and len(choice) < 10):
+                raise DomainError("person_not_chosen", "请选择人员", "choose a person")
+            with unit_of_work() as s:
+                manual.move_assignment(
+                    session=s, assignment=a, person_id=int(choice), now=now(), actor=staff().actor
+                )
+        except DomainError as err:
+            db().expire_all()
+            error = message_of(err)
+        else:
+            flash(_("Moved and locked."), "ok")
+            return redirect(url_for("rosters.roster", roster_id=a.roster_id) + f"#a{assignment_id}", code=303)
+    street_communities = [
+        c.id for c in rosters.get_street(session=db(), street_id=a.roster.street_id).communities
+    ]
+    candidates, _total = people.list_people(
+        session=db(), community_ids=street_communities, filters=people.PersonFilter(), page_size=5000
+    )
+    return render_template(
+        "rosters/move.html", assignment=a, candidates=candidates, form=form, error=error
+    ), (409 if error else 200)
