@@ -1,6 +1,7 @@
 """Every model, imported once so the metadata (and Alembic) sees all tables."""
 
 from scheduler.accounts.models import LoginAttempt, StaffAccount
+from scheduler.attendance.models import Attendance
 from scheduler.audit.models import AuditEntry
 from scheduler.availability.models import AvailabilityException, Preference, WeeklyWindow
 from scheduler.db import Base
@@ -8,6 +9,7 @@ from scheduler.jobs.models import Job
 from scheduler.notify.models import AssignmentOffer
 from scheduler.outbox.models import OutboxAttempt, OutboxMessage
 from scheduler.people.models import Person, PersonSkill, Skill
+from scheduler.resilience.models import StandbyEntry
 from scheduler.rosters.models import (
     Assignment,
     Roster,
@@ -26,4 +28,5 @@ __all__ = [
     "Person", "PersonSkill", "Preference", "Roster", "Shift", "ShiftDemand", "ShiftTemplate", "Skill",
     "Street", "TaskType", "TemplateDemand", "UnmetDemand", "WeeklyWindow", "LoginAttempt", "StaffAccount",
     "OutboxAttempt", "OutboxMessage",
+    "Attendance", "StandbyEntry",
 ]

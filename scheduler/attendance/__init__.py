@@ -1,0 +1,1 @@
+"""Attendance: check-in and check-out per assignment, completed and no-show records."""
