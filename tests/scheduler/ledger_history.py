@@ -53,45 +53,95 @@ class History:
         self.s3 = st.shift(2, "09:00", "11:00", grid=st.a2, demand=[(None, 2)])
         self.s4 = st.shift(3, "14:00", "16:00", grid=st.b1)
         self.old = self.roster(1, RosterStatus.SUPERSEDED, [(self.s1, self.vol_a2, AssignmentStatus.OFFERED)])
-        self.roster_ = self.roster(2, RosterStatus.PUBLISHED, [
-            (self.s1, self.worker, AssignmentStatus.CONFIRMED),
-            (self.s1, self.vol, AssignmentStatus.CONFIRMED),
-            (self.s2, self.party, AssignmentStatus.CONFIRMED),
-            (self.s3, self.vol_a2, AssignmentStatus.CONFIRMED),
-            (self.s4, self.vol_b, AssignmentStatus.DECLINED),
-        ])
+        self.roster_ = self.roster(
+            2,
+            RosterStatus.PUBLISHED,
+            [
+                (self.s1, self.worker, AssignmentStatus.CONFIRMED),
+                (self.s1, self.vol, AssignmentStatus.CONFIRMED),
+                (self.s2, self.party, AssignmentStatus.CONFIRMED),
+                (self.s3, self.vol_a2, AssignmentStatus.CONFIRMED),
+                (self.s4, self.vol_b, AssignmentStatus.DECLINED),
+            ],
+        )
         self.draft = self.roster(3, RosterStatus.DRAFT, [(self.s1, self.vol_b, AssignmentStatus.PROPOSED)])
         self.roster_.unmet.append(UnmetDemand(shift_id=self.s3.id, missing=1, reason="too_few", detail={}))
         session.flush()
         leader = "coordinator:1"
         a = self.assignment
-        attendance.check_in(session=session, assignment_id=a(self.s1, self.worker).id, now=LATER, actor=leader,
-                            via=Via.LEADER, at=local(0, 7, 50))
-        attendance.check_out(session=session, assignment_id=a(self.s1, self.worker).id, now=LATER, actor=leader,
-                             via=Via.LEADER, at=local(0, 12, 10))
-        attendance.mark_no_show(session=session, assignment_id=a(self.s1, self.vol).id, now=LATER, actor=leader)
-        attendance.check_in(session=session, assignment_id=a(self.s2, self.party).id, now=LATER, actor="person",
-                            via=Via.LINK, at=local(1, 18, 15))
-        attendance.check_out(session=session, assignment_id=a(self.s2, self.party).id, now=LATER, actor="person",
-                             via=Via.LINK, at=local(1, 20, 45))
+        attendance.check_in(
+            session=session,
+            assignment_id=a(self.s1, self.worker).id,
+            now=LATER,
+            actor=leader,
+            via=Via.LEADER,
+            at=local(0, 7, 50),
+        )
+        attendance.check_out(
+            session=session,
+            assignment_id=a(self.s1, self.worker).id,
+            now=LATER,
+            actor=leader,
+            via=Via.LEADER,
+            at=local(0, 12, 10),
+        )
+        attendance.mark_no_show(
+            session=session, assignment_id=a(self.s1, self.vol).id, now=LATER, actor=leader
+        )
+        attendance.check_in(
+            session=session,
+            assignment_id=a(self.s2, self.party).id,
+            now=LATER,
+            actor="person",
+            via=Via.LINK,
+            at=local(1, 18, 15),
+        )
+        attendance.check_out(
+            session=session,
+            assignment_id=a(self.s2, self.party).id,
+            now=LATER,
+            actor="person",
+            via=Via.LINK,
+            at=local(1, 20, 45),
+        )
         for n, status in enumerate((OutboxStatus.SENT, OutboxStatus.FAILED)):
-            session.add(OutboxMessage(
-                dedupe_key=f"offer:test:{n}", channel=Channel.SMS, kind="offer", person_id=self.vol.id,
-                roster_id=self.roster_.id, recipient=self.vol.phone, payload={}, status=status,
-                not_before=local(0, 6), created_at=local(0, 6), updated_at=local(0, 6),
-            ))
+            session.add(
+                OutboxMessage(
+                    dedupe_key=f"offer:test:{n}",
+                    channel=Channel.SMS,
+                    kind="offer",
+                    person_id=self.vol.id,
+                    roster_id=self.roster_.id,
+                    recipient=self.vol.phone,
+                    payload={},
+                    status=status,
+                    not_before=local(0, 6),
+                    created_at=local(0, 6),
+                    updated_at=local(0, 6),
+                )
+            )
         session.flush()
 
     def roster(
         self, version: int, status: RosterStatus, rows: list[tuple[Shift, Person, AssignmentStatus]]
     ) -> Roster:
         at = local(0, 0) - timedelta(days=3)
-        r = Roster(street_id=self.st.street.id, week_start=WEEK, version=version, status=status, created_at=at,
-                   published_at=None if status is RosterStatus.DRAFT else at)
-        r.assignments = [Assignment(shift_id=s.id, person_id=p.id, status=a, updated_at=at) for s, p, a in rows]
+        r = Roster(
+            street_id=self.st.street.id,
+            week_start=WEEK,
+            version=version,
+            status=status,
+            created_at=at,
+            published_at=None if status is RosterStatus.DRAFT else at,
+        )
+        r.assignments = [
+            Assignment(shift_id=s.id, person_id=p.id, status=a, updated_at=at) for s, p, a in rows
+        ]
         self.session.add(r)
         self.session.flush()
         return r
 
     def assignment(self, shift: Shift, person: Person) -> Assignment:
-        return next(a for a in self.roster_.assignments if a.shift_id == shift.id and a.person_id == person.id)
+        return next(
+            a for a in self.roster_.assignments if a.shift_id == shift.id and a.person_id == person.id
+        )

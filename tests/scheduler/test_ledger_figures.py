@@ -20,7 +20,13 @@ def test_week_ledger_counts_the_published_roster_only(session: Session) -> None:
     History(session)
     ledger = ledgers.build_ledger(session=session, kind="week", day=date(2026, 12, 2), now=LATER)
     street = ledger.unit("street", "测试街道")
-    assert (street.shifts, street.required, street.filled, street.confirmed, street.declined) == (4, 6, 4, 4, 1)
+    assert (street.shifts, street.required, street.filled, street.confirmed, street.declined) == (
+        4,
+        6,
+        4,
+        4,
+        1,
+    )
     assert (street.attended, street.no_shows) == (2, 1)
     assert (street.planned_minutes, street.served_minutes) == (240 * 2 + 180 + 120, 240 + 150)
     assert street.coverage == pytest.approx(4 / 6)
@@ -36,7 +42,10 @@ def test_week_ledger_counts_the_published_roster_only(session: Session) -> None:
     assert ledger.scope_zh == "测试街道"
     # The superseded version (志愿者丁 on s1) and the draft (志愿者戊 on s1) add nothing.
     assert {p.name: p.shifts for p in ledger.people if p.shifts} == {
-        "网格员甲": 1, "志愿者乙": 1, "党员丙": 1, "志愿者丁": 1,
+        "网格员甲": 1,
+        "志愿者乙": 1,
+        "党员丙": 1,
+        "志愿者丁": 1,
     }
 
 
@@ -44,7 +53,13 @@ def test_day_ledger_holds_only_that_days_shifts(session: Session) -> None:
     History(session)
     ledger = ledgers.build_ledger(session=session, kind="day", day=date(2026, 11, 30), now=LATER)
     street = ledger.unit("street", "测试街道")
-    assert (street.shifts, street.required, street.filled, street.attended, street.no_shows) == (1, 2, 2, 1, 1)
+    assert (street.shifts, street.required, street.filled, street.attended, street.no_shows) == (
+        1,
+        2,
+        2,
+        1,
+        1,
+    )
     assert street.served_minutes == 240
     assert street.no_show_rate == pytest.approx(0.5)
 
@@ -60,7 +75,11 @@ def test_hours_by_person_and_category_count_served_time_inside_the_shift(session
     assert people["志愿者戊"].declined == 1
     volunteers = next(c for c in ledger.categories if c.category is Category.VOLUNTEER)
     assert (volunteers.people, volunteers.on_duty, volunteers.planned_minutes, volunteers.served_minutes) == (
-        3, 2, 360, 0)
+        3,
+        2,
+        360,
+        0,
+    )
     # Planned minutes 240, 120, 0: mean absolute difference 160 over twice the mean 120.
     assert volunteers.gini == pytest.approx(4 / 9)
 
@@ -71,7 +90,12 @@ def test_party_member_quota_counts_the_month_of_the_periods_last_day(session: Se
     (row,) = week.quota
     # The week ends on Sunday 12-06, so the month is December: the Tuesday 12-01 shift counts.
     assert (row.name, row.work_unit, row.quota_hours, row.served_minutes, row.met) == (
-        "党员丙", "区税务局", 8, 150, False)
+        "党员丙",
+        "区税务局",
+        8,
+        150,
+        False,
+    )
     november = ledgers.build_ledger(session=session, kind="month", day=date(2026, 11, 5), now=LATER)
     assert november.quota[0].served_minutes == 0
     assert november.unit("street", "测试街道").shifts == 1
@@ -149,7 +173,9 @@ def test_a_reversed_period_is_refused() -> None:
     with pytest.raises(ValidationError) as error:
         period_between(date(2026, 12, 5), date(2026, 12, 1), today=date(2026, 12, 8))
     assert error.value.code == "period_reversed"
-    assert period_between(date(2026, 12, 1), date(2026, 12, 5), today=date(2026, 12, 8)).end == date(2026, 12, 6)
+    assert period_between(date(2026, 12, 1), date(2026, 12, 5), today=date(2026, 12, 8)).end == date(
+        2026, 12, 6
+    )
 
 
 def test_an_unknown_street_is_not_found(session: Session) -> None:
