@@ -161,3 +161,17 @@ def test_a_status_callback_with_21610_marks_the_person_opted_out(session: Sessio
     assert not answers.record_status(
         session=session, update=StatusUpdate(sid="SMnone", status="sent"), now=NOW
     )
+
+
+def test_a_bare_1_confirms_when_the_person_has_exactly_one_open_offer(session: Session) -> None:
+    p = published_roster(session, people=2, shifts=1)
+    a = p.roster.assignments[0]
+    text = answers.handle_inbound_sms(
+        session=session, from_=a.person.phone, body="1", now=NOW, settings=SETTINGS
+    )
+    assert text.startswith("已确认") and a.status is AssignmentStatus.CONFIRMED
+    again = answers.handle_inbound_sms(
+        session=session, from_=a.person.phone, body="2", now=NOW, settings=SETTINGS
+    )
+    assert "代码" in again and a.status is AssignmentStatus.CONFIRMED  # no open offer left: asks for the code
+    assert _actions(session)[-1] == "sms.code_missing"
