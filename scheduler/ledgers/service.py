@@ -18,7 +18,8 @@ from scheduler.ledgers.figures import Figures, PersonLoad, add_shift
 from scheduler.ledgers.periods import Period, period_for
 from scheduler.ledgers.records import Records, by_shift, load_messages, load_records
 from scheduler.outbox.models import OutboxMessage, OutboxStatus
-from scheduler.people.models import Category
+from scheduler.people.models import Category, Skill
+from scheduler.rosters.reasons import REASONS_ZH
 from scheduler.territory.models import Street
 
 
@@ -70,6 +71,7 @@ class UnmetRow:
     skill: str | None
     missing: int
     reason: str
+    reason_zh: str
 
 
 @dataclass
@@ -138,6 +140,7 @@ def ledger_for(*, session: Session, period: Period, now: datetime, street_id: in
     in_period = records.shifts_between(period.starts_at, period.ends_at)
     units, loads = _figures(records, in_period)
     month = _figures(records, records.shifts_between(month_start, period.ends_at))[1]
+    skill_zh = dict(session.execute(select(Skill.code, Skill.name_zh)).all())
     messages = load_messages(session=session, records=records, since=period.starts_at, until=period.ends_at)
     ledger = Ledger(
         period=period,
@@ -147,7 +150,7 @@ def ledger_for(*, session: Session, period: Period, now: datetime, street_id: in
         people=sorted(loads.values(), key=lambda p: (p.category, p.grid, p.name, p.person_id)),
         categories=_categories(loads),
         quota=_quota(records, month),
-        unmet=_unmet(records, in_period),
+        unmet=_unmet(records, in_period, skill_zh),
         messages=_messages(messages),
         surges=surges.surge_calls(session=session, streets=streets, period=period),
         assessment=assess(records=records, units=units, loads=loads),
@@ -234,12 +237,17 @@ def _quota(records: Records, month: dict[int, PersonLoad]) -> list[QuotaRow]:
     return sorted(rows, key=lambda r: (r.met, r.grid, r.name))
 
 
-def _unmet(records: Records, shift_ids: set[int]) -> list[UnmetRow]:
+def _unmet(records: Records, shift_ids: set[int], skill_zh: dict[str, str]) -> list[UnmetRow]:
     rows = []
     for u in records.unmet:
         if u.shift_id not in shift_ids:
             continue
         s = records.shifts[u.shift_id]
+        detail = u.detail or {}
+        skill = skill_zh.get(u.skill_code or "", u.skill_code or "人员")
+        reason_zh = REASONS_ZH.get(u.reason, u.reason).format(
+            skill=skill, qualified=detail.get("qualified", 0), available=detail.get("available", 0)
+        )
         rows.append(
             UnmetRow(
                 s.id,
@@ -247,9 +255,10 @@ def _unmet(records: Records, shift_ids: set[int]) -> list[UnmetRow]:
                 s.ends_at,
                 records.grids[s.grid_id].name,
                 s.task_type.name_zh,
-                u.skill_code,
+                skill if u.skill_code else None,
                 u.missing,
                 u.reason,
+                reason_zh,
             )
         )
     return sorted(rows, key=lambda r: (r.starts_at, r.grid, r.shift_id))
