@@ -93,6 +93,7 @@ def configure_blueprints(app: Flask) -> None:
     from web.coordinator.views import bp as coordinator_bp
     from web.feeds.views import bp as feeds_bp
     from web.hooks.views import bp as hooks_bp
+    from web.me import offers as _me_offers  # noqa: F401  (adds confirm / decline to the /me blueprint)
     from web.me.views import bp as me_bp
     from web.offers.views import bp as offers_bp
     from web.rosters.views import bp as rosters_bp

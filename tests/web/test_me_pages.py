@@ -178,3 +178,51 @@ def test_leave_recorded_by_the_coordinator_cannot_be_undone_from_the_phone(
     assert response.status_code == 409
     assert response.json is not None and "请假" in response.json["error"]["message"]
     assert len(list(session.scalars(select(AvailabilityException)))) == 1
+
+
+def test_my_page_confirms_and_declines_a_shift_like_the_sms_link(
+    client: FlaskClient, world: World, session: Session
+) -> None:
+    a = add_shift(
+        session,
+        world,
+        world.volunteer,
+        datetime(2026, 11, 28, 11, tzinfo=UTC),
+        2,
+        status=AssignmentStatus.OFFERED,
+    )
+    page = client.get(f"/me/{world.volunteer.link_token}").get_data(as_text=True)
+    assert f"/me/{world.volunteer.link_token}/shifts/{a.id}" in page and "确认" in page and "拒绝" in page
+    confirmed = client.post(f"/me/{world.volunteer.link_token}/shifts/{a.id}", data={"answer": "confirm"})
+    assert confirmed.status_code == 200
+    assert session.get(Assignment, a.id).status is AssignmentStatus.CONFIRMED  # type: ignore[union-attr]
+    declined = client.post(f"/me/{world.volunteer.link_token}/shifts/{a.id}", data={"answer": "decline"})
+    assert declined.status_code == 200 and 'id="answer-text"' in declined.get_data(as_text=True)
+    assert session.get(Assignment, a.id).status is AssignmentStatus.DECLINED  # type: ignore[union-attr]
+    again = client.post(f"/me/{world.volunteer.link_token}/shifts/{a.id}", data={"answer": "confirm"})
+    assert "不能再确认" in again.get_data(as_text=True)
+    assert session.get(Assignment, a.id).status is AssignmentStatus.DECLINED  # type: ignore[union-attr]
+
+
+def test_nobody_answers_for_someone_else(client: FlaskClient, world: World, session: Session) -> None:
+    a = add_shift(
+        session,
+        world,
+        world.volunteer,
+        datetime(2026, 11, 28, 11, tzinfo=UTC),
+        2,
+        status=AssignmentStatus.OFFERED,
+    )
+    response = client.post(f"/me/{world.elder.link_token}/shifts/{a.id}", data={"answer": "decline"})
+    assert response.status_code == 404
+    assert session.get(Assignment, a.id).status is AssignmentStatus.OFFERED  # type: ignore[union-attr]
+    assert (
+        client.post(f"/me/{world.volunteer.link_token}/shifts/{a.id}", data={"answer": "maybe"}).status_code
+        == 400
+    )
+
+
+def test_my_page_links_my_calendar_feed(client: FlaskClient, world: World) -> None:
+    body = client.get(f"/me/{world.volunteer.link_token}").get_data(as_text=True)
+    assert f"webcal://127.0.0.1:5000/cal/{world.volunteer.link_token}.ics" in body
+    assert client.get(f"/cal/{world.volunteer.link_token}.ics").status_code == 200

@@ -314,3 +314,14 @@ def test_the_other_street_cannot_move_our_people(
         f"/assignments/{roster.assignments[0].id}/move", data={"person_id": str(world.elder.id)}
     )
     assert response.status_code == 403
+
+
+def test_a_published_roster_shows_delivery_and_replies(
+    client: FlaskClient, auth: AuthActions, world: World, session: Session
+) -> None:
+    roster = draft(session, world, {"李娜": qy_shifts(session, world)[:2]})
+    auth.login("cuihu")
+    assert "通知送达与答复" not in client.get(f"/rosters/{roster.id}").get_data(as_text=True)  # a draft
+    client.post(f"/rosters/{roster.id}/publish")
+    body = client.get(f"/rosters/{roster.id}").get_data(as_text=True)
+    assert 'id="delivery"' in body and "待发通知 2" in body

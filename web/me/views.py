@@ -17,6 +17,7 @@ from scheduler.people import personal
 from scheduler.people import service as people
 from scheduler.people.models import Person
 from web.database import db, unit_of_work
+from web.hooks.config import notify_settings
 from web.i18n import message_of
 
 bp = Blueprint("me", __name__)
@@ -27,6 +28,11 @@ def _person(token: str) -> Person:
     if person is None:
         abort(404)
     return person
+
+
+def feed_url(link_token: str) -> str:
+    """The webcal:// address of the person's calendar feed (web/feeds serves /cal/<token>.ics)."""
+    return "webcal://" + notify_settings().link(f"/cal/{link_token}.ics").split("://", 1)[1]
 
 
 @bp.get("/<token>")
@@ -40,13 +46,15 @@ def home(token: str) -> ResponseReturnValue:
     days: dict[date, dict[str, availability.SlotState]] = {}
     for s in slots:
         days.setdefault(s.day, {})[s.part.value] = s
+    shifts = personal.list_upcoming_shifts(session=db(), person_id=person.id, now=now)
     return render_template(
         "me/home.html",
+        feed_url=feed_url(token),
         person=person,
         token=token,
         days=days,
         form=FlaskForm(),
-        shifts=personal.list_upcoming_shifts(session=db(), person_id=person.id, now=now),
+        shifts=shifts,
         hours=personal.hours_this_month(session=db(), person_id=person.id, now=now),
     )
 

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from scheduler.accounts import service as accounts
 from scheduler.clock import iso_week, local_zone, next_monday, parse_iso_week
 from scheduler.errors import DomainError, NotFound
+from scheduler.notify.summary import roster_delivery
 from scheduler.people import service as people
 from scheduler.rosters import jobs as roster_jobs
 from scheduler.rosters import manual, overview
@@ -178,6 +179,7 @@ def roster(roster_id: int) -> ResponseReturnValue:
     r = _roster(roster_id)
     view = overview.week_view(session=db(), roster=r, now=now(), grid_ids=_grid_ids())
     by_person = request.args.get("by") == "person"
+    delivery = roster_delivery(session=db(), roster_id=r.id) if r.status is not RosterStatus.DRAFT else None
     return render_template(
         "rosters/roster.html",
         roster=r,
@@ -186,6 +188,7 @@ def roster(roster_id: int) -> ResponseReturnValue:
         person_rows=overview.person_rows(view) if by_person else [],
         form=FlaskForm(),
         can_plan=scope().whole_streets,
+        delivery=delivery,
     )
 
 
