@@ -41,6 +41,30 @@ class LiveServer:
     street_id: int
     person_token: str
     person_name: str
+    database_url: str
+
+    def offered_person(self) -> tuple[str, str]:
+        """(link token, name) of someone with an offered shift in a published roster."""
+        from sqlalchemy import select
+
+        from scheduler.people.models import Person
+        from scheduler.rosters.models import Assignment, AssignmentStatus, Roster, RosterStatus
+
+        engine = make_engine(self.database_url)
+        try:
+            with make_session_factory(engine)() as session:
+                row = session.execute(
+                    select(Person.link_token, Person.name)
+                    .join(Assignment, Assignment.person_id == Person.id)
+                    .join(Roster)
+                    .where(
+                        Roster.status == RosterStatus.PUBLISHED, Assignment.status == AssignmentStatus.OFFERED
+                    )
+                    .limit(1)
+                ).one()
+                return row[0], row[1]
+        finally:
+            engine.dispose()
 
 
 def chromium_path() -> str:
@@ -91,7 +115,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", summary.street_id, token, name)
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", summary.street_id, token, name, url)
     finally:
         server.shutdown()
         thread.join(timeout=10)

@@ -73,6 +73,21 @@ def test_a_coordinator_generates_locks_and_publishes_a_week(browser: Browser, se
     shot(page, "04-dashboard-heat-map")
     page.close()
 
+    # On a phone, someone on the published roster opens their link and declines a shift.
+    token, name = server.offered_person()
+    phone = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    mobile = phone.new_page()
+    mobile.on("dialog", lambda dialog: dialog.accept())
+    mobile.goto(f"{server.url}/me/{token}")
+    expect(mobile.get_by_role("heading", name=f"{name}，您好")).to_be_visible()
+    shot(mobile, "07-phone-my-shifts")
+    mobile.get_by_role("button", name="拒绝").first.tap()
+    expect(mobile.locator("#answer-text")).to_be_visible()
+    shot(mobile, "08-phone-declined")
+    phone.close()
+
 
 def test_a_coordinator_sees_a_bad_phone_number_explained_beside_the_field(
     browser: Browser, server: LiveServer
