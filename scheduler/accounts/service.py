@@ -21,6 +21,7 @@ from scheduler.territory.models import Community, District, Street
 # address must not lock out colleagues, and one attacker cannot lock out an account from elsewhere.
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=10)
+ATTEMPT_RETENTION = timedelta(days=1)
 MIN_PASSWORD_LENGTH = 10
 PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default, named so tests may pick a cheaper one
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
@@ -192,6 +193,8 @@ def authenticate(*, session: Session, username: str, password: str, ip: str, now
     The caller commits even when this raises, so failures count (that is the rate limit).
     """
     key = username.strip().lower()[:64]
+    # Keep the table small: attempts older than a day no longer count for anything.
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPT_RETENTION))
     if _failures(session, key, ip, now) >= MAX_FAILURES:
         raise TooManyAttempts(
             "too_many_attempts",

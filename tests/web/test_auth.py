@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -95,3 +96,35 @@ def test_logout_is_post_only(client: FlaskClient, auth: AuthActions) -> None:
     auth.login("cuihu")
     assert client.get("/logout").status_code == 405
     assert client.get("/people").status_code == 200
+
+
+def test_failures_older_than_ten_minutes_no_longer_count(session: Session, world: object) -> None:
+    from datetime import timedelta
+
+    from scheduler.accounts.service import authenticate
+    from scheduler.errors import DomainError
+    from tests.conftest import NOW
+
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(DomainError):
+            authenticate(session=session, username="cuihu", password="wrong", ip="1.2.3.4", now=NOW)
+    later = NOW + timedelta(minutes=11)
+    assert (
+        authenticate(session=session, username="cuihu", password=PASSWORD, ip="1.2.3.4", now=later).username
+        == "cuihu"
+    )
+
+
+def test_attempts_older_than_a_day_are_pruned(session: Session, world: object) -> None:
+    from datetime import timedelta
+
+    from scheduler.accounts.service import authenticate
+    from scheduler.errors import DomainError
+    from tests.conftest import NOW
+
+    with pytest.raises(DomainError):
+        authenticate(session=session, username="other", password="wrong", ip="1.2.3.4", now=NOW)
+    authenticate(
+        session=session, username="cuihu", password=PASSWORD, ip="5.6.7.8", now=NOW + timedelta(days=2)
+    )
+    assert session.scalar(select(func.count(LoginAttempt.id)).where(LoginAttempt.username == "other")) == 0
