@@ -118,3 +118,12 @@ def test_solve_job_returns_no_roster_when_pins_contradict_the_rules():
     solution = solve(problem, TEST_PARAMS)
     assert solution.status == SolveStatus.NO_ROSTER
     assert solution.assignments == ()
+
+
+def test_solve_job_falls_back_to_the_greedy_roster_when_building_would_exceed_the_time_limit():
+    problem = random_problem(20, 3, seed=4)
+    solution = solve_and_check(problem, SolveParams(seconds=0.001, workers=1))
+    assert solution.status == SolveStatus.FEASIBLE
+    assert solution.stats.variables == 0  # no CP-SAT model was built
+    assert solution.bound == 0
+    assert len(solution.assignments) > 10
