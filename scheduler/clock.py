@@ -40,7 +40,9 @@ def parse_iso_week(text: str) -> date:
     """'2026-W49' -> the Monday of that ISO week."""
     m = _WEEK.match(text.strip())
     if not m:
-        raise ValidationError("bad_week", f"周应写作 2026-W49 这样的格式：{text!r}", f"week must look like 2026-W49: {text!r}")
+        raise ValidationError(
+            "bad_week", f"周应写作 2026-W49 这样的格式：{text!r}", f"week must look like 2026-W49: {text!r}"
+        )
     year, week = int(m.group(1)), int(m.group(2))
     try:
         return date.fromisocalendar(year, week, 1)

@@ -54,7 +54,9 @@ def fresh_url(backend: str, tmp_path: Path) -> str:
     admin = make_engine(base.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": fresh.database}).first()
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": fresh.database}
+            ).first()
             if not exists:
                 conn.execute(text(f'CREATE DATABASE "{fresh.database}"'))
     finally:

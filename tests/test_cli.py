@@ -39,7 +39,9 @@ def test_cli_seed_generate_show_and_publish_a_roster(db_url: str) -> None:
     seeded = run(db_url, "seed", "demo", "--people", "80", "--grids", "10", "--seed", "3")
     assert seeded.exit_code == 0, seeded.output
     assert json.loads(seeded.output)["people"] == 80
-    generated = run(db_url, "roster", "generate", "--week", "2026-W49", "--seconds", "3", "--deterministic", "--json")
+    generated = run(
+        db_url, "roster", "generate", "--week", "2026-W49", "--seconds", "3", "--deterministic", "--json"
+    )
     assert generated.exit_code == 0, generated.output
     summary = json.loads(generated.output)
     assert summary["week"] == "2026-W49" and summary["status"] == "draft"
@@ -47,7 +49,10 @@ def test_cli_seed_generate_show_and_publish_a_roster(db_url: str) -> None:
     assert summary["objective"] >= summary["bound"] >= 0
     assert len(summary["unmet"]) >= 0 and all(u["zh"] and u["en"] and u["reason"] for u in summary["unmet"])
     shown = run(db_url, "roster", "show", str(summary["roster_id"]))
-    assert shown.exit_code == 0 and f"filled / required: {summary['filled']} / {summary['required']}" in shown.output
+    assert (
+        shown.exit_code == 0
+        and f"filled / required: {summary['filled']} / {summary['required']}" in shown.output
+    )
     published = run(db_url, "roster", "publish", str(summary["roster_id"]))
     assert published.exit_code == 0, published.output
     engine = make_engine(db_url)

@@ -11,12 +11,22 @@ from scheduler.audit.models import AuditEntry
 
 
 def record(
-    *, session: Session, at: datetime, actor: str, action: str, entity: str, entity_id: object = None,
+    *,
+    session: Session,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     entry = AuditEntry(
-        at=at, actor=actor, action=action, entity=entity,
-        entity_id=None if entity_id is None else str(entity_id), detail=detail or {},
+        at=at,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        detail=detail or {},
     )
     session.add(entry)
     return entry

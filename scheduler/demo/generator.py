@@ -32,14 +32,55 @@ SURNAMES = (
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "皇甫")
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅春燕晓东海波宁俊辉鹏飞云凤琴婷雪慧"
 COMMUNITY_NAMES = (
-    "翠湖", "青云", "莲花池", "大观", "龙泉", "金碧", "圆通", "华山", "虹山", "黑林铺",
-    "丰宁", "普吉", "西翥", "篆塘", "钱局", "文林", "小西门", "潘家湾", "永昌", "船房",
+    "翠湖",
+    "青云",
+    "莲花池",
+    "大观",
+    "龙泉",
+    "金碧",
+    "圆通",
+    "华山",
+    "虹山",
+    "黑林铺",
+    "丰宁",
+    "普吉",
+    "西翥",
+    "篆塘",
+    "钱局",
+    "文林",
+    "小西门",
+    "潘家湾",
+    "永昌",
+    "船房",
 )
 PROPERTY_COMPANIES = ("万科物业", "碧桂园服务", "保利物业", "鑫苑物业", "俊发物业")
 SOCIAL_ORGS = ("春城社工服务中心", "蓝天救援队", "邻里守望志愿队", "业主委员会", "红十字志愿服务队")
-WORK_UNITS = ("区税务局", "市第一人民医院", "区教育体育局", "云南电网五华供电局", "区市场监管局", "市自来水公司", "区人民法院")
+WORK_UNITS = (
+    "区税务局",
+    "市第一人民医院",
+    "区教育体育局",
+    "云南电网五华供电局",
+    "区市场监管局",
+    "市自来水公司",
+    "区人民法院",
+)
 Weekly = Callable[[Person, str, str, str], None]
-MOBILE_PREFIXES = ("139", "138", "137", "136", "135", "150", "151", "158", "159", "182", "187", "188", "177", "199")
+MOBILE_PREFIXES = (
+    "139",
+    "138",
+    "137",
+    "136",
+    "135",
+    "150",
+    "151",
+    "158",
+    "159",
+    "182",
+    "187",
+    "188",
+    "177",
+    "199",
+)
 
 
 @dataclass(frozen=True)
@@ -90,11 +131,21 @@ def seed_demo(*, session: Session, size: DemoSize, today: date) -> SeedSummary:
         community = communities[g % len(communities)]
         number = g // len(communities) + 1
         households = rng.randint(300, 600)
-        risk = RiskLevel.HIGH if rng.random() < 0.08 else RiskLevel.MEDIUM if rng.random() < 0.25 else RiskLevel.LOW
+        risk = (
+            RiskLevel.HIGH
+            if rng.random() < 0.08
+            else RiskLevel.MEDIUM
+            if rng.random() < 0.25
+            else RiskLevel.LOW
+        )
         grids.append(
             Grid(
-                community=community, code=f"G{g + 1:04d}", name=f"{community.name}第{number}网格",
-                households=households, population=int(households * rng.uniform(2.4, 2.9)), risk_level=risk,
+                community=community,
+                code=f"G{g + 1:04d}",
+                name=f"{community.name}第{number}网格",
+                households=households,
+                population=int(households * rng.uniform(2.4, 2.9)),
+                risk_level=risk,
             )
         )
     session.add_all(communities + grids)
@@ -109,12 +160,18 @@ def seed_demo(*, session: Session, size: DemoSize, today: date) -> SeedSummary:
     windows: list[WeeklyWindow] = []
 
     def _weekly(person: Person, days: str, start: str, end: str) -> None:
-        windows.extend(WeeklyWindow(person=person, weekday=int(d), start=_hm(start), end=_hm(end)) for d in days)
+        windows.extend(
+            WeeklyWindow(person=person, weekday=int(d), start=_hm(start), end=_hm(end)) for d in days
+        )
 
     def add_person(category: Category, grid: Grid, **fields: object) -> Person:
         person = Person(
-            name=_name(rng), category=category, phone=phones[len(people)], home_grid=grid,
-            link_token=secrets.token_urlsafe(24), **fields,
+            name=_name(rng),
+            category=category,
+            phone=phones[len(people)],
+            home_grid=grid,
+            link_token=secrets.token_urlsafe(24),
+            **fields,
         )
         people.append(person)
         return person
@@ -124,8 +181,13 @@ def seed_demo(*, session: Session, size: DemoSize, today: date) -> SeedSummary:
     for community in communities:
         for i in range(full_time_each):
             grid = grids_by_community[community.id][i % len(grids_by_community[community.id])]
-            p = add_person(Category.GRID_FULL_TIME, grid, max_hours_per_week=40, experienced=True,
-                           birth_year=rng.randint(1975, 2000))
+            p = add_person(
+                Category.GRID_FULL_TIME,
+                grid,
+                max_hours_per_week=40,
+                experienced=True,
+                birth_year=rng.randint(1975, 2000),
+            )
             _weekly(p, "01234", "08:30", "17:30")
             if rng.random() < 0.5:
                 _skill(p, skills["mediation"], None)
@@ -135,8 +197,10 @@ def seed_demo(*, session: Session, size: DemoSize, today: date) -> SeedSummary:
     remaining = size.people - len(people)
     professionals = min(remaining, max(3, round(size.people * 0.006)))
     mix = (
-        (Category.PARTY_IN_SERVICE, 0.34), (Category.PARTY_NO_POST, 0.12),
-        (Category.GRID_PART_TIME, 0.06), (Category.VOLUNTEER, 0.48),
+        (Category.PARTY_IN_SERVICE, 0.34),
+        (Category.PARTY_NO_POST, 0.12),
+        (Category.GRID_PART_TIME, 0.06),
+        (Category.VOLUNTEER, 0.48),
     )
     counts = {cat: int((remaining - professionals) * share) for cat, share in mix}
     counts[Category.VOLUNTEER] += remaining - professionals - sum(counts.values())
@@ -145,13 +209,26 @@ def seed_demo(*, session: Session, size: DemoSize, today: date) -> SeedSummary:
         for _ in range(count):
             grid = rng.choice(grids)
             if category is Category.PARTY_IN_SERVICE:
-                p = add_person(category, grid, work_unit=rng.choice(WORK_UNITS), max_hours_per_week=6,
-                               monthly_quota_hours=4, birth_year=rng.randint(1970, 1998))
+                p = add_person(
+                    category,
+                    grid,
+                    work_unit=rng.choice(WORK_UNITS),
+                    max_hours_per_week=6,
+                    monthly_quota_hours=4,
+                    birth_year=rng.randint(1970, 1998),
+                )
                 _weekly(p, "01234", "18:00", "21:30")  # "outside the 8 hours"
                 _weekly(p, "56", "08:00", "20:00")
             elif category is Category.PARTY_NO_POST:
-                p = add_person(category, grid, no_night=True, no_heavy=True, max_hours_per_week=10,
-                               birth_year=rng.randint(1945, 1962), experienced=rng.random() < 0.5)
+                p = add_person(
+                    category,
+                    grid,
+                    no_night=True,
+                    no_heavy=True,
+                    max_hours_per_week=10,
+                    birth_year=rng.randint(1945, 1962),
+                    experienced=rng.random() < 0.5,
+                )
                 _weekly(p, "0123456", "08:00", "17:00")  # daytime light duty
             elif category is Category.GRID_PART_TIME:
                 p = add_person(category, grid, max_hours_per_week=20, birth_year=rng.randint(1965, 2000))
@@ -159,8 +236,9 @@ def seed_demo(*, session: Session, size: DemoSize, today: date) -> SeedSummary:
                 _weekly(p, days, "08:00", "21:00")
             else:
                 org = rng.choice(PROPERTY_COMPANIES + SOCIAL_ORGS)
-                p = add_person(category, grid, organisation=org, max_hours_per_week=8,
-                               birth_year=rng.randint(1955, 2005))
+                p = add_person(
+                    category, grid, organisation=org, max_hours_per_week=8, birth_year=rng.randint(1955, 2005)
+                )
                 _volunteer_windows(rng, _weekly, p)
                 if org == "蓝天救援队":
                     _skill(p, skills["flood_rescue"], today + timedelta(days=rng.randint(30, 700)))
@@ -169,15 +247,23 @@ def seed_demo(*, session: Session, size: DemoSize, today: date) -> SeedSummary:
             if rng.random() < 0.1:
                 p.experienced = True
             if rng.random() < 0.05:
-                session.add(Preference(person=p, weekday=rng.randint(0, 6), wanted=rng.random() < 0.5, weight=10))
+                session.add(
+                    Preference(person=p, weekday=rng.randint(0, 6), wanted=rng.random() < 0.5, weight=10)
+                )
 
     # One clinic for the whole street: doctors, nurses (who can swab), a few social workers.
     clinic_grid = grids[0]
     for i in range(professionals):
         profession = ("nurse", "nurse", "doctor", "social_worker")[i % 4]
-        p = add_person(Category.PROFESSIONAL, rng.choice(grids) if i % 3 else clinic_grid,
-                       organisation="翠湖街道社区卫生服务中心", profession=profession, max_hours_per_week=6,
-                       experienced=True, birth_year=rng.randint(1970, 1996))
+        p = add_person(
+            Category.PROFESSIONAL,
+            rng.choice(grids) if i % 3 else clinic_grid,
+            organisation="翠湖街道社区卫生服务中心",
+            profession=profession,
+            max_hours_per_week=6,
+            experienced=True,
+            birth_year=rng.randint(1970, 1996),
+        )
         _weekly(p, "56", "08:00", "18:00")
         _weekly(p, "0123456"[i % 5], "18:30", "21:30")
         if profession in ("nurse", "doctor"):
@@ -195,17 +281,36 @@ def seed_demo(*, session: Session, size: DemoSize, today: date) -> SeedSummary:
     by_category: dict[str, int] = {}
     for p in people:
         by_category[p.category.value] = by_category.get(p.category.value, 0) + 1
-    return SeedSummary(district.id, street.id, len(communities), len(grids), len(people), by_category, len(templates))
+    return SeedSummary(
+        district.id, street.id, len(communities), len(grids), len(people), by_category, len(templates)
+    )
 
 
 def _templates(rng, grids, communities, grids_by_community, types, skills) -> list[ShiftTemplate]:  # type: ignore[no-untyped-def]
     """Routine work per grid, checkpoints on high-risk grids, a testing site per community."""
     out: list[ShiftTemplate] = []
 
-    def add(grid: Grid, task: str, days: str, start: str, end: str, demand: list[tuple[str | None, int]],
-            priority: Priority = Priority.NORMAL, lead: bool = False, professional: bool = False) -> None:
-        t = ShiftTemplate(grid=grid, task_type=types[task], weekdays=days, start=_hm(start), end=_hm(end),
-                          priority=priority, needs_party_lead=lead, needs_professional=professional)
+    def add(
+        grid: Grid,
+        task: str,
+        days: str,
+        start: str,
+        end: str,
+        demand: list[tuple[str | None, int]],
+        priority: Priority = Priority.NORMAL,
+        lead: bool = False,
+        professional: bool = False,
+    ) -> None:
+        t = ShiftTemplate(
+            grid=grid,
+            task_type=types[task],
+            weekdays=days,
+            start=_hm(start),
+            end=_hm(end),
+            priority=priority,
+            needs_party_lead=lead,
+            needs_professional=professional,
+        )
         t.demands = [TemplateDemand(skill=skills[s] if s else None, count=n) for s, n in demand]
         out.append(t)
 

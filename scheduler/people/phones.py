@@ -15,9 +15,13 @@ def normalise_phone(raw: str, *, region: str = "CN") -> str:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError("phone_invalid", f"手机号无法识别：{mask_phone(text)}", f"not a phone number: {mask_phone(text)}") from exc
+        raise ValidationError(
+            "phone_invalid", f"手机号无法识别：{mask_phone(text)}", f"not a phone number: {mask_phone(text)}"
+        ) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError("phone_invalid", f"手机号无效：{mask_phone(text)}", f"invalid phone number: {mask_phone(text)}")
+        raise ValidationError(
+            "phone_invalid", f"手机号无效：{mask_phone(text)}", f"invalid phone number: {mask_phone(text)}"
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -38,10 +38,18 @@ from scheduler.rosters.models import Assignment, AssignmentStatus, Priority, Ros
 from scheduler.territory.models import Community, Grid
 
 HORIZON_DAYS = 7
-PRIORITY = {Priority.NORMAL: OptPriority.NORMAL, Priority.HIGH_RISK: OptPriority.HIGH_RISK,
-            Priority.EMERGENCY: OptPriority.EMERGENCY}
+PRIORITY = {
+    Priority.NORMAL: OptPriority.NORMAL,
+    Priority.HIGH_RISK: OptPriority.HIGH_RISK,
+    Priority.EMERGENCY: OptPriority.EMERGENCY,
+}
 # Assignments still standing in a roster (declined and no-show ones are history, not work).
-LIVE = (AssignmentStatus.PROPOSED, AssignmentStatus.OFFERED, AssignmentStatus.CONFIRMED, AssignmentStatus.COMPLETED)
+LIVE = (
+    AssignmentStatus.PROPOSED,
+    AssignmentStatus.OFFERED,
+    AssignmentStatus.CONFIRMED,
+    AssignmentStatus.COMPLETED,
+)
 FIXED = (AssignmentStatus.CONFIRMED, AssignmentStatus.COMPLETED)
 # Full-time grid workers are employees: labour rules cap their consecutive working days.
 MAX_CONSECUTIVE_DAYS = {Category.GRID_FULL_TIME: 6, Category.GRID_PART_TIME: 5}
@@ -104,8 +112,12 @@ def street_shifts(*, session: Session, street_id: int, horizon: Horizon) -> list
         select(Shift)
         .join(Grid, Shift.grid_id == Grid.id)
         .join(Community, Grid.community_id == Community.id)
-        .where(Community.street_id == street_id, Shift.cancelled.is_(False),
-               Shift.starts_at >= horizon.origin, Shift.starts_at < horizon.end)
+        .where(
+            Community.street_id == street_id,
+            Shift.cancelled.is_(False),
+            Shift.starts_at >= horizon.origin,
+            Shift.starts_at < horizon.end,
+        )
         .options(selectinload(Shift.demands), selectinload(Shift.task_type), selectinload(Shift.grid))
         .order_by(Shift.starts_at, Shift.id)
     )
@@ -125,8 +137,13 @@ def street_people(*, session: Session, street_id: int) -> list[Person]:
 
 
 def build_problem(
-    *, session: Session, street_id: int, week_start: date, previous: Roster | None = None,
-    rules: PlanningRules | None = None, forbid: Iterable[tuple[int, int]] = (),
+    *,
+    session: Session,
+    street_id: int,
+    week_start: date,
+    previous: Roster | None = None,
+    rules: PlanningRules | None = None,
+    forbid: Iterable[tuple[int, int]] = (),
 ) -> PlanningInput:
     """Turn the street's week into an optimizer Problem.
 
@@ -140,10 +157,15 @@ def build_problem(
     people = street_people(session=session, street_id=street_id)
     person_ids = [p.id for p in people]
     windows = _by_person(session.scalars(select(WeeklyWindow).where(WeeklyWindow.person_id.in_(person_ids))))
-    exceptions = _by_person(session.scalars(
-        select(AvailabilityException).where(
-            AvailabilityException.person_id.in_(person_ids),
-            AvailabilityException.ends_at > horizon.origin, AvailabilityException.starts_at < horizon.end)))
+    exceptions = _by_person(
+        session.scalars(
+            select(AvailabilityException).where(
+                AvailabilityException.person_id.in_(person_ids),
+                AvailabilityException.ends_at > horizon.origin,
+                AvailabilityException.starts_at < horizon.end,
+            )
+        )
+    )
     preferences = _by_person(session.scalars(select(Preference).where(Preference.person_id.in_(person_ids))))
     community_of = dict(session.execute(select(Grid.id, Grid.community_id)).all())
     history = _history(session=session, street_id=street_id, week_start=week_start)
@@ -155,14 +177,28 @@ def build_problem(
     utilisation = min(1.0, demand_minutes / total_capacity)
 
     opt_people = tuple(
-        _person(p, horizon, windows.get(p.id, []), exceptions.get(p.id, []), community_of, history,
-                fair_share=math.ceil(utilisation * capacities[p.id]))
+        _person(
+            p,
+            horizon,
+            windows.get(p.id, []),
+            exceptions.get(p.id, []),
+            community_of,
+            history,
+            fair_share=math.ceil(utilisation * capacities[p.id]),
+        )
         for p in people
     )
     requests = tuple(
-        Request(person_id=str(pref.person_id), weight=pref.weight, wanted=pref.wanted, day=day,
-                task_type=pref.task_type)
-        for prefs in preferences.values() for pref in prefs for day in range(HORIZON_DAYS)
+        Request(
+            person_id=str(pref.person_id),
+            weight=pref.weight,
+            wanted=pref.wanted,
+            day=day,
+            task_type=pref.task_type,
+        )
+        for prefs in preferences.values()
+        for pref in prefs
+        for day in range(HORIZON_DAYS)
         if pref.weekday is None or (week_start + timedelta(days=day)).weekday() == pref.weekday
     )
     pins: list[Pin] = [Pin(str(p), str(s), assigned=False) for p, s in forbid]
@@ -171,13 +207,21 @@ def build_problem(
         live = [a for a in previous.assignments if a.status in LIVE]
         previous_pairs = frozenset((str(a.person_id), str(a.shift_id)) for a in live)
         pins += [Pin(str(a.person_id), str(a.shift_id)) for a in live if a.status in FIXED or a.locked]
-        pins += [Pin(str(a.person_id), str(a.shift_id), assigned=False)
-                 for a in previous.assignments if a.status is AssignmentStatus.DECLINED]
+        pins += [
+            Pin(str(a.person_id), str(a.shift_id), assigned=False)
+            for a in previous.assignments
+            if a.status is AssignmentStatus.DECLINED
+        ]
     known = frozenset(session.scalars(select(Skill.code)))
     problem = OptProblem(
-        people=opt_people, shifts=opt_shifts, horizon_days=HORIZON_DAYS,
+        people=opt_people,
+        shifts=opt_shifts,
+        horizon_days=HORIZON_DAYS,
         rules=Rules(min_rest_minutes=rules.min_rest_minutes, max_minutes_per_day=rules.max_minutes_per_day),
-        requests=requests, pins=tuple(_dedupe(pins)), previous=previous_pairs, known_skills=known,
+        requests=requests,
+        pins=tuple(_dedupe(pins)),
+        previous=previous_pairs,
+        known_skills=known,
         first_weekday=week_start.weekday(),
     )
     return PlanningInput(problem, horizon, {str(s.id): s for s in shifts}, {str(p.id): p for p in people})
@@ -207,11 +251,17 @@ def _shift(s: Shift, horizon: Horizon, rules: PlanningRules, community_of: dict[
     if s.needs_professional:
         needs.append(CompositionNeed("professional", 1, "composition"))
     return OptShift(
-        id=str(s.id), start=horizon.minute(s.starts_at), end=horizon.minute(s.ends_at),
+        id=str(s.id),
+        start=horizon.minute(s.starts_at),
+        end=horizon.minute(s.ends_at),
         day=horizon.day(s.starts_at),
         demands=tuple(Demand(d.count, d.skill.code if d.skill else None) for d in s.demands),
-        task_type=s.task_type.code, grid_id=str(s.grid_id), community_id=str(community_of[s.grid_id]),
-        priority=PRIORITY[s.priority], needs=tuple(needs), night=_is_night(s, horizon.zone, rules),
+        task_type=s.task_type.code,
+        grid_id=str(s.grid_id),
+        community_id=str(community_of[s.grid_id]),
+        priority=PRIORITY[s.priority],
+        needs=tuple(needs),
+        night=_is_night(s, horizon.zone, rules),
         heavy=s.task_type.heavy,
     )
 
@@ -278,7 +328,11 @@ def _history(*, session: Session, street_id: int, week_start: date) -> History:
         select(Assignment.person_id, Assignment.status, Shift.grid_id, Shift.starts_at, Shift.ends_at)
         .join(Roster, Assignment.roster_id == Roster.id)
         .join(Shift, Assignment.shift_id == Shift.id)
-        .where(Roster.status == RosterStatus.PUBLISHED, Roster.week_start >= since, Roster.week_start < week_start)
+        .where(
+            Roster.status == RosterStatus.PUBLISHED,
+            Roster.week_start >= since,
+            Roster.week_start < week_start,
+        )
     ).all()
     recent: dict[int, set[str]] = defaultdict(set)
     served: dict[int, int] = defaultdict(int)
@@ -301,37 +355,62 @@ def _history(*, session: Session, street_id: int, week_start: date) -> History:
 
 
 def _person(
-    p: Person, horizon: Horizon, windows: Sequence[WeeklyWindow], exceptions: Sequence[AvailabilityException],
-    community_of: dict[int, int], history: History, fair_share: int,
+    p: Person,
+    horizon: Horizon,
+    windows: Sequence[WeeklyWindow],
+    exceptions: Sequence[AvailabilityException],
+    community_of: dict[int, int],
+    history: History,
+    fair_share: int,
 ) -> OptPerson:
     tags = {"party_member"} if p.is_party_member else set()
     if p.category is Category.PROFESSIONAL:
         tags.add("professional")
     if p.experienced:
         tags.add("experienced")
-    extra = [Window(horizon.minute(e.starts_at), horizon.minute(e.ends_at))
-             for e in exceptions if e.kind is ExceptionKind.EXTRA]
-    absences = tuple(Window(max(0, horizon.minute(e.starts_at)), min(HORIZON_DAYS * 1440, horizon.minute(e.ends_at)))
-                     for e in exceptions if e.kind is not ExceptionKind.EXTRA)
+    extra = [
+        Window(horizon.minute(e.starts_at), horizon.minute(e.ends_at))
+        for e in exceptions
+        if e.kind is ExceptionKind.EXTRA
+    ]
+    absences = tuple(
+        Window(max(0, horizon.minute(e.starts_at)), min(HORIZON_DAYS * 1440, horizon.minute(e.ends_at)))
+        for e in exceptions
+        if e.kind is not ExceptionKind.EXTRA
+    )
     available = tuple(merge_windows(weekly_windows(windows, horizon) + extra)) if windows or extra else None
     quota_due = 0
     if p.category is Category.PARTY_IN_SERVICE and p.monthly_quota_hours:
         remaining = max(0, p.monthly_quota_hours * 60 - history.minutes_this_month.get(p.id, 0))
         quota_due = math.ceil(remaining / history.weeks_left_in_month)
     return OptPerson(
-        id=str(p.id), category=p.category.value, tags=frozenset(tags),
-        skills=tuple(OptSkill(ps.skill.code, None if ps.valid_until is None else
-                              horizon.minute(local_midnight(ps.valid_until + timedelta(days=1), horizon.zone)) - 1)
-                     for ps in p.skills),
+        id=str(p.id),
+        category=p.category.value,
+        tags=frozenset(tags),
+        skills=tuple(
+            OptSkill(
+                ps.skill.code,
+                None
+                if ps.valid_until is None
+                else horizon.minute(local_midnight(ps.valid_until + timedelta(days=1), horizon.zone)) - 1,
+            )
+            for ps in p.skills
+        ),
         home_grid=None if p.home_grid_id is None else str(p.home_grid_id),
         home_community=None if p.home_grid_id is None else str(community_of[p.home_grid_id]),
         # Territory: people serve their home community (人在格中走); the street's scarce professionals
         # and people without a home grid serve the whole street.
-        communities=None if p.home_grid_id is None or p.category is Category.PROFESSIONAL
+        communities=None
+        if p.home_grid_id is None or p.category is Category.PROFESSIONAL
         else frozenset({str(community_of[p.home_grid_id])}),
-        available=available, absences=absences, no_night=p.no_night, no_heavy=p.no_heavy,
+        available=available,
+        absences=absences,
+        no_night=p.no_night,
+        no_heavy=p.no_heavy,
         max_minutes_per_week=None if p.max_hours_per_week is None else p.max_hours_per_week * 60,
         max_consecutive_days=MAX_CONSECUTIVE_DAYS.get(p.category),
-        quota_minutes_due=quota_due, recent_grids=frozenset(history.recent_grids.get(p.id, set())),
-        no_show_permille=history.no_show_permille.get(p.id, 0), fair_share_minutes=fair_share,
+        quota_minutes_due=quota_due,
+        recent_grids=frozenset(history.recent_grids.get(p.id, set())),
+        no_show_permille=history.no_show_permille.get(p.id, 0),
+        fair_share_minutes=fair_share,
     )

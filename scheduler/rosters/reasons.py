@@ -43,7 +43,9 @@ def explain(unmet: UnmetDemand, skill_names: dict[str, tuple[str, str]] | None =
     """{"zh": ..., "en": ...}: what is missing, why, and what would fill it."""
     shift = unmet.shift
     names = skill_names or {}
-    zh_skill, en_skill = names.get(unmet.skill_code or "", (unmet.skill_code or "人员", unmet.skill_code or "people"))
+    zh_skill, en_skill = names.get(
+        unmet.skill_code or "", (unmet.skill_code or "人员", unmet.skill_code or "people")
+    )
     d: dict[str, Any] = unmet.detail or {}
     fmt = {"skill": zh_skill, "qualified": d.get("qualified", 0), "available": d.get("available", 0)}
     fmt_en = {**fmt, "skill": en_skill}
@@ -51,19 +53,27 @@ def explain(unmet: UnmetDemand, skill_names: dict[str, tuple[str, str]] | None =
     place_en = f"{shift.grid.code} {shift.task_type.name_en}"
     who_zh = f"{unmet.missing} 名{zh_skill}" if unmet.skill_code else f"{unmet.missing} 人"
     who_en = f"{unmet.missing} {en_skill}" if unmet.skill_code else f"{unmet.missing} people"
-    zh = (f"{when_zh(shift.starts_at, shift.ends_at)} {place_zh}：缺 {who_zh}。"
-          + REASONS_ZH.get(unmet.reason, unmet.reason).format(**fmt) + "。")
-    en = (f"{when_en(shift.starts_at, shift.ends_at)} {place_en}: short of {who_en}. "
-          + REASONS_EN.get(unmet.reason, unmet.reason).format(**fmt_en) + ".")
+    zh = (
+        f"{when_zh(shift.starts_at, shift.ends_at)} {place_zh}：缺 {who_zh}。"
+        + REASONS_ZH.get(unmet.reason, unmet.reason).format(**fmt)
+        + "。"
+    )
+    en = (
+        f"{when_en(shift.starts_at, shift.ends_at)} {place_en}: short of {who_en}. "
+        + REASONS_EN.get(unmet.reason, unmet.reason).format(**fmt_en)
+        + "."
+    )
     suggestion = d.get("suggestion")
     if suggestion:
         start, end = datetime.fromisoformat(suggestion["start"]), datetime.fromisoformat(suggestion["end"])
         if suggestion.get("rule"):
-            zh += f"建议：放宽“{suggestion['rule']}”规则（涉及 {len(suggestion.get('people', []))} 人）。"
-            en += f" Would fill it: relax the {suggestion['rule']} rule for {len(suggestion.get('people', []))} people."
+            rule, people = suggestion["rule"], len(suggestion.get("people", []))
+            zh += f"建议：放宽“{rule}”规则（涉及 {people} 人）。"
+            en += f" Would fill it: relax the {rule} rule for {people} people."
         else:
             s_zh = names.get(suggestion.get("skill") or "", (suggestion.get("skill") or "", ""))[0]
             s_en = names.get(suggestion.get("skill") or "", ("", suggestion.get("skill") or ""))[1]
             zh += f"建议：再找 {suggestion['count']} 名在 {when_zh(start, end)} 有空的{s_zh or '人员'}。"
-            en += f" Would fill it: {suggestion['count']} more {s_en or 'people'} available {when_en(start, end)}."
+            count = suggestion["count"]
+            en += f" Would fill it: {count} more {s_en or 'people'} available {when_en(start, end)}."
     return {"zh": zh, "en": en}

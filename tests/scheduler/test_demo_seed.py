@@ -103,7 +103,7 @@ def test_demo_no_post_members_are_limited_to_daytime_light_duty(session: Session
     windows = session.scalars(
         select(WeeklyWindow).join(Person).where(Person.category == Category.PARTY_NO_POST)
     ).all()
-    assert all(8 <= w.start.hour and w.end.hour <= 17 for w in windows)
+    assert all(w.start.hour >= 8 and w.end.hour <= 17 for w in windows)
 
 
 def test_demo_templates_give_every_grid_routine_work_and_every_community_a_testing_site(
