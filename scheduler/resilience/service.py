@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from scheduler.clock import iso_week
 from scheduler.errors import ValidationError
 from scheduler.people.models import Skill
-from scheduler.resilience.simulate import ANY, RateOutcome, baseline_by, simulate
+from scheduler.resilience.simulate import ANY, RateOutcome, simulate
 from scheduler.rosters import service as rosters
 from scheduler.rosters.models import AssignmentStatus
 from scheduler.rosters.planning import LIVE, build_problem
@@ -130,10 +130,8 @@ def resilience(
         seed=seed,
         seconds=round(seconds, 3),
         rates=sim.rates,
-        grids_breaking=_breaks(sim.rates, baseline_by(planning.problem, pairs, "grid"), "grid", grid_names),
-        skills_breaking=_breaks(
-            sim.rates, baseline_by(planning.problem, pairs, "skill"), "skill", skill_names
-        ),
+        grids_breaking=_breaks(sim.rates, sim.baseline_by_grid, "grid", grid_names),
+        skills_breaking=_breaks(sim.rates, sim.baseline_by_skill, "skill", skill_names),
         grid_names=grid_names,
         skill_names=skill_names,
     )

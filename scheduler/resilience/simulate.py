@@ -3,6 +3,11 @@
 Each scenario removes a share of the pool at random, keeps everyone else's assignments (pins) and
 lets the optimizer's greedy repair fill what it can from who is left; then coverage is counted per
 grid and per skill, and the people a standby list would need to close the new gaps are counted.
+
+Why a local repair: the greedy over a whole street takes a few tenths of a second, and a check runs
+it hundreds of times. Only the shifts that lost someone can change, so each scenario hands the
+greedy just those shifts, the people eligible for them, and those people's other shifts (as pinned
+context, so rest, overlap and hour caps are still checked).
 """
 
 from __future__ import annotations
@@ -14,33 +19,15 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from optimizer.eligibility import eligible_triples
 from optimizer.greedy import greedy_roster
-from optimizer.problem import Person, Pin, Problem, Shift, Skill
+from optimizer.problem import Demand, Person, Pin, Problem, Shift, Skill
 from optimizer.solution import Assignment
 
 ANY = "*"  # a demand line without a skill: anyone eligible
+PINNED = "@pinned:"  # the skill of a context shift's line: held only by the people pinned on it
 Line = tuple[str, int]  # (shift id, demand line)
-
-
-@dataclass
-class Outcome:
-    """One repaired scenario: heads filled on each demand line."""
-
-    filled: dict[Line, int]
-    fallback: bool = False  # the pinned roster did not fit the greedy's checks: re-planned without pins
-
-
-@dataclass
-class Tally:
-    """Sums over scenarios, per grid or per skill: required heads and filled heads."""
-
-    required: int = 0
-    filled: float = 0.0
-    scenarios: int = 0
-
-    @property
-    def coverage(self) -> float:
-        return 1.0 if self.required == 0 else self.filled / (self.required * max(1, self.scenarios))
+Need = dict[tuple[str | None, str], int]  # (community, skill) -> people
 
 
 @dataclass
@@ -51,12 +38,12 @@ class RateOutcome:
     exact: bool  # every combination was simulated (the expectation is exact, not sampled)
     coverage: float  # expected filled / required after repair
     worst: float  # lowest coverage of any scenario
-    coverage_without_repair: float  # expected, keeping only the people left (no re-planning)
+    coverage_without_repair: float  # expected, keeping only the roster's people left (no re-planning)
     by_grid: dict[str, float]
     by_skill: dict[str, float]
     standby: dict[str, int]  # skill (ANY: none) -> people to hold in standby
     restored: float  # share of scenarios that this standby brings back to the baseline
-    fallbacks: int = 0
+    fallbacks: int = 0  # scenarios where the local repair failed and the whole street was re-planned
 
 
 @dataclass
@@ -65,19 +52,101 @@ class Simulation:
     required: int
     roster_filled: int  # heads the roster itself fills
     baseline_filled: int  # after a greedy repair with nobody lost (the reference for "restored")
+    baseline_by_grid: dict[str, float] = field(default_factory=dict)
+    baseline_by_skill: dict[str, float] = field(default_factory=dict)
     rates: list[RateOutcome] = field(default_factory=list)
 
 
-def lines_of(problem: Problem) -> dict[Line, int]:
-    return {(s.id, i): d.count for s in problem.shifts for i, d in enumerate(s.demands)}
+class Plan:
+    """The problem, its baseline (the roster, greedily completed) and who may fill which line."""
+
+    def __init__(self, problem: Problem, roster: Sequence[tuple[str, str]]) -> None:
+        self.problem = problem
+        self.shifts = {s.id: s for s in problem.shifts}
+        self.people = {p.id: p for p in problem.people}
+        self.lines = {(s.id, i): d.count for s in problem.shifts for i, d in enumerate(s.demands)}
+        self.required = sum(self.lines.values())
+        self.forbidden = tuple(pin for pin in problem.pins if not pin.assigned)
+        self.roster = [(p, s) for p, s in roster if s in self.shifts and p in self.people]
+        self.eligible: dict[Line, set[str]] = defaultdict(set)
+        for person, shift, line in eligible_triples(problem):
+            self.eligible[shift.id, line].add(person.id)
+        base = _whole(problem, self.forbidden, self.roster, ())
+        self.base: list[Assignment] = base if base is not None else []
+        self.fill = self.clip(_count(self.base))
+        self.on_shift: dict[str, set[str]] = defaultdict(set)
+        for a in self.base:
+            self.on_shift[a.shift_id].add(a.person_id)
+        self.grid_of = {ln: self.shifts[ln[0]].grid_id or "" for ln in self.lines}
+        self.skill_of = {ln: self.shifts[ln[0]].demands[ln[1]].skill or ANY for ln in self.lines}
+
+    def clip(self, filled: dict[Line, int]) -> dict[Line, int]:
+        return {ln: min(filled.get(ln, 0), count) for ln, count in self.lines.items()}
+
+    def scenario(self, removed: frozenset[str], extra: Sequence[Person] = ()) -> tuple[dict[Line, int], bool]:
+        """Heads per line once ``removed`` are gone and the gaps are repaired (with ``extra`` people)."""
+        affected = {a.shift_id for a in self.base if a.person_id in removed}
+        if not affected:
+            return self.fill, False
+        lines = [ln for ln in self.lines if ln[0] in affected]
+        local = (
+            set().union(*(self.eligible[ln] for ln in lines), *(self.on_shift[s] for s in affected)) - removed
+        )
+        pins = [(a.person_id, a.shift_id) for a in self.base if a.person_id in local]
+        context: dict[str, list[str]] = defaultdict(list)
+        for p, s in pins:
+            if s not in affected:
+                context[s].append(p)
+        # Context shifts keep their times and nature but ask exactly for the people pinned on them,
+        # through a skill only those people hold: nobody else even looks at them (that is the speed).
+        held: dict[str, list[Skill]] = defaultdict(list)
+        for s, on in context.items():
+            for p in on:
+                held[p].append(Skill(f"{PINNED}{s}"))
+        shifts = tuple(self.shifts[s] for s in sorted(affected)) + tuple(
+            replace(self.shifts[s], demands=(Demand(len(on), f"{PINNED}{s}"),), needs=())
+            for s, on in sorted(context.items())
+        )
+        people = tuple(
+            replace(self.people[p], skills=self.people[p].skills + tuple(held[p]))
+            if held[p]
+            else self.people[p]
+            for p in sorted(local)
+        )
+        reduced = replace(
+            self.problem,
+            shifts=shifts,
+            people=people + tuple(extra),
+            known_skills=None,
+            pins=tuple(pin for pin in self.forbidden if pin.person_id in local)
+            + tuple(Pin(p, s) for p, s in pins),
+            previous=frozenset(),
+            requests=(),
+        )
+        result = greedy_roster(reduced)
+        if result is None:  # the pinned context did not fit the greedy's checks: re-plan the whole street
+            left = replace(self.problem, people=tuple(p for p in self.problem.people if p.id not in removed))
+            keep = [(p, s) for p, s in self.roster if p not in removed]
+            whole = _whole(left, self.forbidden, keep, extra) or []
+            return self.clip(_count(whole)), True
+        fill = dict(self.fill)
+        got = _count([a for a in result if a.shift_id in affected])
+        for ln in lines:
+            fill[ln] = min(got.get(ln, 0), self.lines[ln])
+        return fill, False
+
+    def unrepaired(self, removed: frozenset[str]) -> int:
+        """Heads the roster itself still fills when ``removed`` are gone and nobody steps in."""
+        on: dict[str, int] = defaultdict(int)
+        for p, s in self.roster:
+            if p not in removed:
+                on[s] += 1
+        return sum(min(n, self.shifts[s].headcount) for s, n in on.items())
 
 
-def repair(problem: Problem, keep: Sequence[tuple[str, str]], extra: Sequence[Person] = ()) -> Outcome:
-    """Pin ``keep`` (person, shift) pairs, add ``extra`` people, fill the rest greedily.
-
-    The problem's own "not assigned" pins (declines) stay: nobody is put back on a shift they refused.
-    """
-    forbidden = tuple(pin for pin in problem.pins if not pin.assigned)
+def _whole(
+    problem: Problem, forbidden: tuple[Pin, ...], keep: Sequence[tuple[str, str]], extra: Sequence[Person]
+) -> list[Assignment] | None:
     reduced = replace(
         problem,
         people=problem.people + tuple(extra),
@@ -86,10 +155,7 @@ def repair(problem: Problem, keep: Sequence[tuple[str, str]], extra: Sequence[Pe
         requests=(),
     )
     result = greedy_roster(reduced)
-    fallback = result is None
-    if result is None:
-        result = greedy_roster(replace(reduced, pins=forbidden)) or []
-    return Outcome(_count(result), fallback)
+    return result if result is not None else greedy_roster(replace(reduced, pins=forbidden))
 
 
 def _count(assignments: list[Assignment]) -> dict[Line, int]:
@@ -108,7 +174,7 @@ def removals(
     return False, (frozenset(rng.sample(list(people), k)) for _ in range(samples))
 
 
-def standby_people(problem: Problem, need: dict[tuple[str | None, str], int]) -> list[Person]:
+def standby_people(need: Need) -> list[Person]:
     """Virtual standby people: ``need[(community, skill)]`` of each, free all week, serving that community."""
     out = []
     for (community, skill), n in sorted(need.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
@@ -125,20 +191,18 @@ def standby_people(problem: Problem, need: dict[tuple[str | None, str], int]) ->
     return out
 
 
-def peak_gaps(problem: Problem, gaps: dict[Line, int]) -> dict[tuple[str | None, str], int]:
+def peak_gaps(shifts: dict[str, Shift], gaps: dict[Line, int]) -> Need:
     """People needed at once per (community, skill): the most gap heads that overlap in time."""
     events: dict[tuple[str | None, str], list[tuple[int, int]]] = defaultdict(list)
-    shifts = {s.id: s for s in problem.shifts}
     for (shift_id, line), n in gaps.items():
         if n <= 0:
             continue
         s = shifts[shift_id]
-        key = (s.community_id, s.demands[line].skill or ANY)
-        events[key] += [(s.start, n), (s.end, -n)]
+        events[s.community_id, s.demands[line].skill or ANY] += [(s.start, n), (s.end, -n)]
     peaks = {}
     for key, evs in events.items():
         level = peak = 0
-        for _, delta in sorted(evs, key=lambda e: (e[0], e[1])):  # ends before starts at the same minute
+        for _, delta in sorted(evs):  # at the same minute an end (negative) comes before a start
             level += delta
             peak = max(peak, level)
         peaks[key] = peak
@@ -153,24 +217,16 @@ def percentile(values: list[int], share: float) -> int:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def _tally(lines: dict[Line, int], fill: dict[Line, int], key_of: dict[Line, str]) -> dict[str, Tally]:
-    out: dict[str, Tally] = defaultdict(Tally)
-    for line, count in lines.items():
-        t = out[key_of[line]]
-        t.required += count
-        t.filled += fill.get(line, 0)
-        t.scenarios = 1
-    return out
-
-
-def _coverage(tallies: list[dict[str, Tally]]) -> dict[str, float]:
-    required: dict[str, int] = {}
-    filled: dict[str, float] = defaultdict(float)
-    for t in tallies:
-        for key, tally in t.items():
-            required[key] = tally.required
-            filled[key] += tally.filled
-    n = max(1, len(tallies))
+def coverage_by(plan: Plan, fills: list[dict[Line, int]], key_of: dict[Line, str]) -> dict[str, float]:
+    """Expected coverage per key (grid or skill) over the scenarios' fills."""
+    required: dict[str, int] = defaultdict(int)
+    filled: dict[str, int] = defaultdict(int)
+    for ln, count in plan.lines.items():
+        required[key_of[ln]] += count
+    for fill in fills:
+        for ln, n in fill.items():
+            filled[key_of[ln]] += n
+    n = max(1, len(fills))
     return {k: 1.0 if required[k] == 0 else filled[k] / (required[k] * n) for k in sorted(required)}
 
 
@@ -187,43 +243,45 @@ def simulate(
 
     The standby per (community, skill) is the ``standby_share`` percentile (nearest rank) over the
     scenarios of the most gap heads overlapping in time; ``restored`` says in how many scenarios
-    that standby, added as people free all week, lets the greedy repair reach the baseline again.
+    that standby, added as people free all week, lets the repair reach the baseline again.
     """
-    lines = lines_of(problem)
-    required = sum(lines.values())
-    shifts = {s.id: s for s in problem.shifts}
-    ids = [p.id for p in problem.people]
-    pairs = [(p, s) for p, s in roster if s in shifts and p in set(ids)]
-    grid_of = {line: shifts[line[0]].grid_id or "" for line in lines}
-    skill_of = {line: shifts[line[0]].demands[line[1]].skill or ANY for line in lines}
-    baseline = _clip(repair(problem, pairs).filled, lines)
-    result = Simulation(len(ids), required, _pinned(pairs, shifts, set()), sum(baseline.values()))
+    plan = Plan(problem, roster)
+    base_total = sum(plan.fill.values())
+    ids = sorted(plan.people)
+    result = Simulation(
+        len(ids),
+        plan.required,
+        plan.unrepaired(frozenset()),
+        base_total,
+        coverage_by(plan, [plan.fill], plan.grid_of),
+        coverage_by(plan, [plan.fill], plan.skill_of),
+    )
     for rate in rates:
         k = round(rate / 100 * len(ids))
         exact, scenarios = removals(ids, k, samples, random.Random(f"{seed}:{rate}"))
         runs: list[tuple[frozenset[str], dict[Line, int]]] = []
-        covers, unrepaired, fallbacks = [], [], 0
-        grids, skills, peaks = [], [], []
+        covers, unrepaired, peaks, fallbacks = [], [], [], 0
         for removed in scenarios:
-            keep = [(p, s) for p, s in pairs if p not in removed]
-            left = replace(problem, people=tuple(p for p in problem.people if p.id not in removed))
-            outcome = repair(left, keep)
-            fill = _clip(outcome.filled, lines)
-            fallbacks += outcome.fallback
+            fill, fallback = plan.scenario(removed)
+            fallbacks += fallback
             runs.append((removed, fill))
-            covers.append(sum(fill.values()) / required if required else 1.0)
-            unrepaired.append(_pinned(keep, shifts, removed) / required if required else 1.0)
-            grids.append(_tally(lines, fill, grid_of))
-            skills.append(_tally(lines, fill, skill_of))
-            peaks.append(peak_gaps(problem, {ln: baseline[ln] - fill[ln] for ln in lines}))
-        need = {key: percentile([p.get(key, 0) for p in peaks], standby_share) for key in set().union(*peaks)}
-        need = {key: n for key, n in need.items() if n > 0}
+            covers.append(_share(sum(fill.values()), plan.required))
+            unrepaired.append(_share(plan.unrepaired(removed), plan.required))
+            peaks.append(peak_gaps(plan.shifts, {ln: plan.fill[ln] - fill[ln] for ln in plan.lines}))
+        keys: set[tuple[str | None, str]] = set().union(*peaks)
+        need = {
+            key: n for key in keys if (n := percentile([p.get(key, 0) for p in peaks], standby_share)) > 0
+        }
+        extra = standby_people(need)
         restored = sum(
-            _restored(problem, pairs, removed, fill, baseline, lines, need) for removed, fill in runs
+            sum(fill.values()) >= base_total
+            or (bool(need) and sum(plan.scenario(removed, extra)[0].values()) >= base_total)
+            for removed, fill in runs
         )
         by_skill: dict[str, int] = defaultdict(int)
         for (_, skill), n in need.items():
             by_skill[skill] += n
+        fills = [fill for _, fill in runs]
         result.rates.append(
             RateOutcome(
                 rate=rate,
@@ -233,8 +291,8 @@ def simulate(
                 coverage=_mean(covers),
                 worst=min(covers, default=1.0),
                 coverage_without_repair=_mean(unrepaired),
-                by_grid=_coverage(grids),
-                by_skill=_coverage(skills),
+                by_grid=coverage_by(plan, fills, plan.grid_of),
+                by_skill=coverage_by(plan, fills, plan.skill_of),
                 standby=dict(sorted(by_skill.items())),
                 restored=restored / len(runs) if runs else 1.0,
                 fallbacks=fallbacks,
@@ -243,50 +301,8 @@ def simulate(
     return result
 
 
-def baseline_by(problem: Problem, roster: Sequence[tuple[str, str]], key: str) -> dict[str, float]:
-    """Coverage per grid (``key`` "grid") or per skill ("skill") with nobody lost, after the same repair."""
-    lines = lines_of(problem)
-    shifts = {s.id: s for s in problem.shifts}
-    ids = {p.id for p in problem.people}
-    fill = _clip(repair(problem, [(p, s) for p, s in roster if s in shifts and p in ids]).filled, lines)
-    key_of = {
-        ln: (shifts[ln[0]].grid_id or "") if key == "grid" else (shifts[ln[0]].demands[ln[1]].skill or ANY)
-        for ln in lines
-    }
-    return _coverage([_tally(lines, fill, key_of)])
-
-
-def _restored(
-    problem: Problem,
-    pairs: list[tuple[str, str]],
-    removed: frozenset[str],
-    fill: dict[Line, int],
-    baseline: dict[Line, int],
-    lines: dict[Line, int],
-    need: dict[tuple[str | None, str], int],
-) -> bool:
-    if sum(fill.values()) >= sum(baseline.values()):
-        return True  # the repair alone made up for the loss
-    if not need:
-        return False
-    keep = [(p, s) for p, s in pairs if p not in removed]
-    left = replace(problem, people=tuple(p for p in problem.people if p.id not in removed))
-    fill = _clip(repair(left, keep, standby_people(problem, need)).filled, lines)
-    return sum(fill.values()) >= sum(baseline.values())
-
-
-def _clip(filled: dict[Line, int], lines: dict[Line, int]) -> dict[Line, int]:
-    return {ln: min(filled.get(ln, 0), count) for ln, count in lines.items()}
-
-
-def _pinned(
-    pairs: Sequence[tuple[str, str]], shifts: dict[str, Shift], removed: frozenset[str] | set[str]
-) -> int:
-    on: dict[str, int] = defaultdict(int)
-    for p, s in pairs:
-        if p not in removed:
-            on[s] += 1
-    return sum(min(n, shifts[s].headcount) for s, n in on.items())
+def _share(part: int, whole: int) -> float:
+    return 1.0 if whole == 0 else part / whole
 
 
 def _mean(values: list[float]) -> float:
