@@ -128,7 +128,7 @@ def _solve_parts(parts: list[Part], run: _Run) -> list[_PartResult]:
         run.pending -= empty_roster_cost(part.problem)
         if not deterministic:
             left = run.params.seconds - (time.monotonic() - run.started)
-            if part.size * BUILD_SECONDS_PER_VARIABLE > left / 2:
+            if part.size * BUILD_SECONDS_PER_VARIABLE > max(left / 2, 1.0):
                 # Building alone would eat the time limit (1.6 million variables: 5 minutes).
                 greedy = _greedy_part(part.problem)
                 if greedy is not None:
