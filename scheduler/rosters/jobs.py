@@ -42,9 +42,10 @@ def start_generate_job(
 ) -> Job:
     """Queue one generation for a street's week; refuse a second while one is queued or running."""
     rosters.get_street(session=session, street_id=street_id)
+    # A job older than STALE_AFTER died with its process: it must not block the street for ever.
     running = session.scalar(
         select(Job)
-        .where(Job.kind == KIND, Job.status.in_(ACTIVE))
+        .where(Job.kind == KIND, Job.status.in_(ACTIVE), Job.created_at > now - STALE_AFTER)
         .where(Job.params["street_id"].as_integer() == street_id)
     )
     if running is not None:
