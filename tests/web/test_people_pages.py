@@ -162,3 +162,25 @@ def test_a_profile_shows_skills_and_availability(
     auth.login("cuihu")
     body = client.get(f"/people/{world.nurse.id}").get_data(as_text=True)
     assert "护士" in body and "专业人员" in body and "尚未登记每周可服务时间" in body
+
+
+def test_long_lists_are_paged_and_keep_their_filters(
+    client: FlaskClient, auth: AuthActions, world: World, session: Session
+) -> None:
+    for i in range(60):
+        session.add(
+            Person(
+                name=f"志愿者{i:02d}",
+                category=Category.VOLUNTEER,
+                phone=f"+86139000{i:05d}",
+                home_grid_id=world.grid_qy.id,
+                link_token=f"tok-page-{i:02d}",
+            )
+        )
+    session.flush()
+    auth.login("cuihu")
+    first = client.get("/people?category=volunteer").get_data(as_text=True)
+    assert "共 61 人" in first and "1 / 2" in first
+    assert "/people?category=volunteer&amp;page=2" in first
+    second = client.get("/people?category=volunteer&page=2").get_data(as_text=True)
+    assert "2 / 2" in second and second.count('data-label="姓名"') == 11
