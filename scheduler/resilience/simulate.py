@@ -68,34 +68,94 @@ class Plan:
         self.required = sum(self.lines.values())
         self.forbidden = tuple(pin for pin in problem.pins if not pin.assigned)
         self.roster = [(p, s) for p, s in roster if s in self.shifts and p in self.people]
-        self.eligible: dict[Line, set[str]] = defaultdict(set)
-        for person, shift, line in eligible_triples(problem):
-            self.eligible[shift.id, line].add(person.id)
-        base = _whole(problem, self.forbidden, self.roster, ())
-        self.base: list[Assignment] = base if base is not None else []
-        self.fill = self.clip(_count(self.base))
-        self.on_shift: dict[str, set[str]] = defaultdict(set)
-        for a in self.base:
-            self.on_shift[a.shift_id].add(a.person_id)
+        self.community = {s.id: s.community_id or "" for s in problem.shifts}
+        self._eligible: dict[str, dict[Line, set[str]]] = {}
         self.grid_of = {ln: self.shifts[ln[0]].grid_id or "" for ln in self.lines}
         self.skill_of = {ln: self.shifts[ln[0]].demands[ln[1]].skill or ANY for ln in self.lines}
+        # The baseline: the roster, with the shifts it leaves short repaired the same way.
+        on: dict[str, int] = defaultdict(int)
+        for _, s in self.roster:
+            on[s] += 1
+        full = {ln: c for ln, c in self.lines.items() if on[ln[0]] >= self.shifts[ln[0]].headcount}
+        short = {s for s in self.shifts if on[s] < self.shifts[s].headcount}
+        self.fallback = False
+        self.base, got = self._repair(set(self.roster), short, frozenset(), ())
+        self.fill = self.clip({**got, **full})
+        if self.fallback:  # the roster did not fit the greedy's checks: complete it from scratch
+            self.fallback = False
+            whole = _whole(problem, self.forbidden, self.roster, ()) or []
+            self.base = sorted((a.person_id, a.shift_id) for a in whole)
+            self.fill = self.clip(_count(whole))
 
     def clip(self, filled: dict[Line, int]) -> dict[Line, int]:
         return {ln: min(filled.get(ln, 0), count) for ln, count in self.lines.items()}
 
+    def eligible(self, community: str) -> dict[Line, set[str]]:
+        """Who may fill each line of one community's shifts (computed once per community)."""
+        if community not in self._eligible:
+            people = tuple(
+                p for p in self.problem.people if p.communities is None or community in p.communities
+            )
+            shifts = tuple(s for s in self.problem.shifts if (s.community_id or "") == community)
+            sub = replace(self.problem, people=people, shifts=shifts)
+            found: dict[Line, set[str]] = defaultdict(set)
+            for person, shift, line in eligible_triples(sub):
+                found[shift.id, line].add(person.id)
+            self._eligible[community] = found
+        return self._eligible[community]
+
     def scenario(self, removed: frozenset[str], extra: Sequence[Person] = ()) -> tuple[dict[Line, int], bool]:
         """Heads per line once ``removed`` are gone and the gaps are repaired (with ``extra`` people)."""
-        affected = {a.shift_id for a in self.base if a.person_id in removed}
+        affected = {s for p, s in self.base if p in removed}
         if not affected:
             return self.fill, False
-        lines = [ln for ln in self.lines if ln[0] in affected]
-        local = (
-            set().union(*(self.eligible[ln] for ln in lines), *(self.on_shift[s] for s in affected)) - removed
-        )
-        pins = [(a.person_id, a.shift_id) for a in self.base if a.person_id in local]
+        state = {(p, s) for p, s in self.base if p not in removed}
+        _, got = self._repair(state, affected, removed, extra)
+        if self.fallback:
+            self.fallback = False
+            left = replace(self.problem, people=tuple(p for p in self.problem.people if p.id not in removed))
+            keep = [(p, s) for p, s in self.roster if p not in removed]
+            return self.clip(_count(_whole(left, self.forbidden, keep, extra) or [])), True
+        fill = dict(self.fill)
+        for ln in self.lines:
+            if ln[0] in affected:
+                fill[ln] = min(got.get(ln, 0), self.lines[ln])
+        return fill, False
+
+    def _repair(
+        self,
+        state: set[tuple[str, str]],
+        affected: set[str],
+        removed: frozenset[str],
+        extra: Sequence[Person],
+    ) -> tuple[list[tuple[str, str]], dict[Line, int]]:
+        """Fill the ``affected`` shifts, one community after the other (people of other communities
+        cannot serve there, so each greedy run is about a tenth of the street). New assignments join
+        ``state`` at once, so a street-wide person taken in one community is busy for the next."""
+        got: dict[Line, int] = {}
+        for community in sorted({self.community[s] for s in affected}):
+            here = {s for s in affected if self.community[s] == community}
+            eligible = self.eligible(community)
+            on_here = {p for p, s in state if s in here}
+            local = set().union(on_here, *(eligible[ln] for ln in self.lines if ln[0] in here)) - removed
+            visitors = [p for p in extra if p.communities is None or community in p.communities]
+            result = self._local(state, here, local, visitors)
+            if result is None:
+                self.fallback = True
+                return sorted(state), got
+            for a in result:
+                if a.shift_id in here:
+                    state.add((a.person_id, a.shift_id))
+                    got[a.shift_id, a.demand_index] = got.get((a.shift_id, a.demand_index), 0) + 1
+        return sorted(state), got
+
+    def _local(
+        self, state: set[tuple[str, str]], here: set[str], local: set[str], extra: Sequence[Person]
+    ) -> list[Assignment] | None:
+        pins = sorted((p, s) for p, s in state if p in local)
         context: dict[str, list[str]] = defaultdict(list)
         for p, s in pins:
-            if s not in affected:
+            if s not in here:
                 context[s].append(p)
         # Context shifts keep their times and nature but ask exactly for the people pinned on them,
         # through a skill only those people hold: nobody else even looks at them (that is the speed).
@@ -103,7 +163,7 @@ class Plan:
         for s, on in context.items():
             for p in on:
                 held[p].append(Skill(f"{PINNED}{s}"))
-        shifts = tuple(self.shifts[s] for s in sorted(affected)) + tuple(
+        shifts = tuple(self.shifts[s] for s in sorted(here)) + tuple(
             replace(self.shifts[s], demands=(Demand(len(on), f"{PINNED}{s}"),), needs=())
             for s, on in sorted(context.items())
         )
@@ -123,17 +183,7 @@ class Plan:
             previous=frozenset(),
             requests=(),
         )
-        result = greedy_roster(reduced)
-        if result is None:  # the pinned context did not fit the greedy's checks: re-plan the whole street
-            left = replace(self.problem, people=tuple(p for p in self.problem.people if p.id not in removed))
-            keep = [(p, s) for p, s in self.roster if p not in removed]
-            whole = _whole(left, self.forbidden, keep, extra) or []
-            return self.clip(_count(whole)), True
-        fill = dict(self.fill)
-        got = _count([a for a in result if a.shift_id in affected])
-        for ln in lines:
-            fill[ln] = min(got.get(ln, 0), self.lines[ln])
-        return fill, False
+        return greedy_roster(reduced)
 
     def unrepaired(self, removed: frozenset[str]) -> int:
         """Heads the roster itself still fills when ``removed`` are gone and nobody steps in."""
