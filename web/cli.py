@@ -478,6 +478,86 @@ def bench_street(people: int, grids: int, days: int, seconds: float, workers: in
     click.echo(json.dumps(result) if as_json else "  ".join(f"{k}={v}" for k, v in result.items()))
 
 
+# --- ledgers and resilience (scheduler/ledgers, scheduler/resilience) -----------------------------
+# gridroster report ledger --period day|week|month --date D [--street S] --format xlsx|pdf|csv --out FILE
+# gridroster roster resilience ID [--rates 10,20,30] [--samples N] [--seed N] --json
+
+@main.group()
+def report() -> None:
+    """Ledgers (日报 / 周报 / 月报台账) with assessment, exported as XLSX, PDF or CSV."""
+
+
+@report.command("ledger")
+@click.option("--period", required=True, help="day, week or month (日报 / 周报 / 月报).")
+@click.option("--date", "day", required=True, help="A date inside the period, e.g. 2026-12-01.")
+@click.option("--street", type=int, default=None, help="Street id (default: every street).")
+@click.option("--format", "fmt", default=None, help="xlsx, pdf or csv (default: the suffix of --out).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@pass_ctx
+def report_ledger(
+    ctx: Context, period: str, day: str, street: int | None, fmt: str | None, out: Path
+) -> None:
+    """Write the ledger of a day, week or month; periods that have not begun are refused."""
+    from scheduler.ledgers import export
+    from scheduler.ledgers import service as ledgers
+    from scheduler.ledgers.periods import parse_date
+
+    try:
+        chosen = export.parse_format(fmt or out.suffix.lstrip(".") or "?")
+        when = parse_date(day)
+        with transaction(ctx.sessions) as session:
+            ledger = ledgers.build_ledger(session=session, kind=period, day=when, now=ctx.clock.now(),
+                                          street_id=street)
+            size = export.write(ledger, chosen, out)
+    except DomainError as error:
+        fail(error)
+    streets = ledger.units[0].figures if len(ledger.streets) == 1 else None
+    click.echo(f"{ledger.period.label_zh} · {ledger.scope_zh} → {out} ({chosen.value}, {size} bytes)")
+    if streets is not None:
+        coverage = "—" if streets.coverage is None else f"{streets.coverage * 100:.1f}%"
+        click.echo(f"shifts {streets.shifts} · required {streets.required} · filled {streets.filled} · "
+                   f"coverage {coverage} · attended {streets.attended} · no-shows {streets.no_shows}")
+
+
+@roster.command("resilience")
+@click.argument("roster_id", type=int)
+@click.option("--rates", default="10,20,30", show_default=True, help="Percent of people who drop out.")
+@click.option("--samples", default=30, show_default=True, type=int, help="Scenarios per rate (seeded).")
+@click.option("--seed", "seed_value", default=1, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def roster_resilience(ctx: Context, roster_id: int, rates: str, samples: int, seed_value: int,
+                      as_json: bool) -> None:
+    """韧性: expected coverage if a share of people drop out, what breaks first, standby that restores it."""
+    from scheduler.resilience import service as resilience
+
+    try:
+        with transaction(ctx.sessions) as session:
+            result = resilience.resilience(
+                session=session, roster_id=roster_id, rates=resilience.parse_rates(rates), samples=samples,
+                seed=seed_value,
+            )
+    except DomainError as error:
+        fail(error)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    click.echo(f"roster {result.roster_id} · {result.week} · {result.people} people · "
+               f"{result.required} heads · baseline {result.baseline_filled} filled · {result.seconds:.1f} s")
+    for r in result.rates:
+        standby = ", ".join(f"{result.skill_names.get(k, k)} {n}" for k, n in r.standby.items()) or "—"
+        how = "exact" if r.exact else "sampled"
+        click.echo(f"  {r.rate:g}% lost ({r.removed} people, {r.scenarios} {how}): "
+                   f"coverage {r.coverage * 100:.1f}% (worst {r.worst * 100:.1f}%, without re-planning "
+                   f"{r.coverage_without_repair * 100:.1f}%) · standby {standby} "
+                   f"restores {r.restored * 100:.0f}%")
+    for label, breaks in (("grids", result.grids_breaking), ("skills", result.skills_breaking)):
+        first = ", ".join(f"{b.name} at {b.rate:g}% ({b.coverage * 100:.1f}%)" for b in breaks[:5]) or "none"
+        click.echo(f"  {label} breaking first: {first}")
+
+# --- end of ledgers and resilience ----------------------------------------------------------------
+
+
 if __name__ == "__main__":
     main()
 
