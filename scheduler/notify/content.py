@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,28 +42,52 @@ def duty_of(shift: Shift, settings: NotifySettings) -> str:
 
 
 def get_or_create_offer(*, session: Session, shift_id: int, person_id: int, now: datetime) -> AssignmentOffer:
-    offer = session.scalar(
+    return ensure_offers(session=session, pairs=[(shift_id, person_id)], now=now)[(shift_id, person_id)]
+
+
+def ensure_offers(
+    *, session: Session, pairs: Sequence[tuple[int, int]], now: datetime
+) -> dict[tuple[int, int], AssignmentOffer]:
+    """The offer of each (shift_id, person_id), made where missing: two queries for a whole roster."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    shift_ids = {shift_id for shift_id, _ in wanted}
+    person_ids = {person_id for _, person_id in wanted}
+    known = session.scalars(
         select(AssignmentOffer).where(
-            AssignmentOffer.shift_id == shift_id, AssignmentOffer.person_id == person_id
+            AssignmentOffer.shift_id.in_(shift_ids), AssignmentOffer.person_id.in_(person_ids)
         )
     )
-    if offer is not None:
-        return offer
-    taken = set(session.scalars(select(AssignmentOffer.code).where(AssignmentOffer.person_id == person_id)))
-    code = ""
-    for _ in range(_CODE_TRIES):
-        # Unique among this person's offers: a reply arrives keyed by phone number only.
-        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-        if code not in taken:
-            break
-    # 72 random bits: out of reach of online guessing, and 12 characters, because the link is the
-    # one part of an offer SMS that is never shortened (two UCS-2 segments, test_notify_segments).
-    offer = AssignmentOffer(
-        shift_id=shift_id, person_id=person_id, token=secrets.token_urlsafe(9), code=code, created_at=now
-    )
-    session.add(offer)
+    found = {(o.shift_id, o.person_id): o for o in known if (o.shift_id, o.person_id) in wanted}
+    missing = sorted(wanted - found.keys())
+    if not missing:
+        return found
+    taken: dict[int, set[str]] = {}
+    for person_id, code in session.execute(
+        select(AssignmentOffer.person_id, AssignmentOffer.code).where(
+            AssignmentOffer.person_id.in_({p for _, p in missing})
+        )
+    ):
+        taken.setdefault(person_id, set()).add(code)
+    for shift_id, person_id in missing:
+        codes = taken.setdefault(person_id, set())
+        code = ""
+        for _ in range(_CODE_TRIES):
+            # Unique among this person's offers: a reply arrives keyed by phone number only.
+            code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+            if code not in codes:
+                break
+        codes.add(code)
+        # 72 random bits: out of reach of online guessing, and 12 characters, because the link is
+        # the one part of an offer SMS that is never shortened (two UCS-2 segments, test_notify_segments).
+        offer = AssignmentOffer(
+            shift_id=shift_id, person_id=person_id, token=secrets.token_urlsafe(9), code=code, created_at=now
+        )
+        session.add(offer)
+        found[(shift_id, person_id)] = offer
     session.flush()
-    return offer
+    return found
 
 
 def facts(

@@ -13,8 +13,10 @@ from scheduler.audit import service as audit
 from scheduler.clock import local_zone
 from scheduler.notify import content
 from scheduler.notify.settings import NotifySettings, Reminder, settings_from_env
+from scheduler.people.models import Person
 from scheduler.rosters.models import Assignment, AssignmentStatus, Roster, RosterStatus, Shift
 from scheduler.rosters.planning import LIVE
+from scheduler.territory.models import Community, Grid
 
 # Reminders are queued this far ahead; `gridroster notify remind` runs more often than this.
 REMINDER_HORIZON = timedelta(hours=48)
@@ -45,14 +47,19 @@ def on_publish(
     keep their revision, so their dedupe keys match what was queued before and nothing repeats.
     """
     s = _settings(settings)
+    _preload(session, [roster] + ([previous] if previous is not None else []))
+    offered = [
+        a
+        for a in roster.assignments
+        if a.status is AssignmentStatus.OFFERED and not a.shift.cancelled and a.shift.starts_at > now
+    ]
+    offers = content.ensure_offers(
+        session=session, pairs=[(a.shift_id, a.person_id) for a in offered], now=now
+    )
     queued = 0
-    for a in roster.assignments:
+    for a in offered:
         shift = a.shift
-        if a.status is not AssignmentStatus.OFFERED or shift.cancelled or shift.starts_at <= now:
-            continue
-        offer = content.get_or_create_offer(
-            session=session, shift_id=a.shift_id, person_id=a.person_id, now=now
-        )
+        offer = offers[(a.shift_id, a.person_id)]
         queued += content.queue_sms(
             session=session,
             kind="offer",
@@ -108,6 +115,23 @@ def on_publish(
                 method="CANCEL",
             )
     return queued
+
+
+def _preload(session: Session, rosters: list[Roster]) -> None:
+    """Load every shift (with grid, community, street, task type) and person once, not per message."""
+    shift_ids = {a.shift_id for r in rosters for a in r.assignments}
+    person_ids = {a.person_id for r in rosters for a in r.assignments}
+    if shift_ids:
+        session.scalars(
+            select(Shift)
+            .where(Shift.id.in_(shift_ids))
+            .options(
+                joinedload(Shift.grid).joinedload(Grid.community).joinedload(Community.street),
+                joinedload(Shift.task_type),
+            )
+        ).unique().all()
+    if person_ids:
+        session.scalars(select(Person).where(Person.id.in_(person_ids))).all()
 
 
 def _live_on_shift(session: Session, shift_id: int) -> list[Assignment]:
