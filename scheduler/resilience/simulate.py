@@ -6,7 +6,7 @@ grid and per skill, and the people a standby list would need to close the new ga
 
 Why a local repair: the greedy over a whole street takes a few tenths of a second, and a check runs
 it hundreds of times. Only the shifts that lost someone can change, so each scenario hands the
-greedy just those shifts, the people eligible for them, and those people's other shifts (as pinned
+greedy just those shifts, the people who could fill them, and those people's other shifts (as pinned
 context, so rest, overlap and hour caps are still checked).
 """
 
@@ -19,7 +19,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from optimizer.eligibility import eligible_triples
 from optimizer.greedy import greedy_roster
 from optimizer.problem import Demand, Person, Pin, Problem, Shift, Skill
 from optimizer.solution import Assignment
@@ -69,7 +68,11 @@ class Plan:
         self.forbidden = tuple(pin for pin in problem.pins if not pin.assigned)
         self.roster = [(p, s) for p, s in roster if s in self.shifts and p in self.people]
         self.community = {s.id: s.community_id or "" for s in problem.shifts}
-        self._eligible: dict[str, dict[Line, set[str]]] = {}
+        self._serving: dict[str, set[str]] = {}
+        self._holders: dict[str, set[str]] = defaultdict(set)
+        for p in problem.people:
+            for skill in p.skills:
+                self._holders[skill.name].add(p.id)
         self.grid_of = {ln: self.shifts[ln[0]].grid_id or "" for ln in self.lines}
         self.skill_of = {ln: self.shifts[ln[0]].demands[ln[1]].skill or ANY for ln in self.lines}
         # The baseline: the roster, with the shifts it leaves short repaired the same way.
@@ -90,19 +93,18 @@ class Plan:
     def clip(self, filled: dict[Line, int]) -> dict[Line, int]:
         return {ln: min(filled.get(ln, 0), count) for ln, count in self.lines.items()}
 
-    def eligible(self, community: str) -> dict[Line, set[str]]:
-        """Who may fill each line of one community's shifts (computed once per community)."""
-        if community not in self._eligible:
-            people = tuple(
-                p for p in self.problem.people if p.communities is None or community in p.communities
-            )
-            shifts = tuple(s for s in self.problem.shifts if (s.community_id or "") == community)
-            sub = replace(self.problem, people=people, shifts=shifts)
-            found: dict[Line, set[str]] = defaultdict(set)
-            for person, shift, line in eligible_triples(sub):
-                found[shift.id, line].add(person.id)
-            self._eligible[community] = found
-        return self._eligible[community]
+    def candidates(self, community: str, skills: set[str | None]) -> set[str]:
+        """People who serve the community and hold one of the lines' skills (None: any). A superset
+        of who is eligible: the greedy checks availability, fitness and limits itself, and that is
+        cheaper than working out eligibility for the whole street up front."""
+        if community not in self._serving:
+            self._serving[community] = {
+                p.id for p in self.problem.people if p.communities is None or community in p.communities
+            }
+        serving = self._serving[community]
+        if None in skills:
+            return serving
+        return serving & set().union(*(self._holders.get(k, set()) for k in skills if k is not None))
 
     def scenario(self, removed: frozenset[str], extra: Sequence[Person] = ()) -> tuple[dict[Line, int], bool]:
         """Heads per line once ``removed`` are gone and the gaps are repaired (with ``extra`` people)."""
@@ -135,9 +137,10 @@ class Plan:
         got: dict[Line, int] = {}
         for community in sorted({self.community[s] for s in affected}):
             here = {s for s in affected if self.community[s] == community}
-            eligible = self.eligible(community)
-            on_here = {p for p, s in state if s in here}
-            local = set().union(on_here, *(eligible[ln] for ln in self.lines if ln[0] in here)) - removed
+            skills = {
+                self.shifts[s].demands[i].skill for s in here for i in range(len(self.shifts[s].demands))
+            }
+            local = ({p for p, s in state if s in here} | self.candidates(community, skills)) - removed
             visitors = [p for p in extra if p.communities is None or community in p.communities]
             result = self._local(state, here, local, visitors)
             if result is None:
