@@ -80,6 +80,7 @@ def test_cli_demo_no_serve_seeds_generates_publishes_and_exits(db_url: str) -> N
     result = run(db_url, "demo", "--no-serve", "--people", "60", "--grids", "10", "--seconds", "3")
     assert result.exit_code == 0, result.output
     assert "filled / required" in result.output and "published" in result.output
+    assert "demo / gridroster-demo" in result.output
     engine = make_engine(db_url)
     with make_session_factory(engine)() as s:
         rosters = s.scalars(select(Roster)).all()
@@ -104,3 +105,24 @@ def test_cli_import_people_is_all_or_nothing_and_reimport_is_a_no_op(db_url: str
     assert rejected.exit_code == 2
     assert "第2行" in rejected.output and "第3行" in rejected.output
     assert count_people(db_url) == 30 + created
+
+
+def test_cli_account_create_makes_a_scoped_account_and_refuses_bad_input(db_url: str) -> None:
+    from scheduler.accounts.models import StaffAccount
+
+    run(db_url, "seed", "demo", "--people", "20", "--grids", "2")
+    created = CliRunner().invoke(
+        main, ["--db", db_url, "account", "create", "lina", "--role", "street_coordinator", "--scope", "1"],
+        input="a-long-password\na-long-password\n",
+    )
+    assert created.exit_code == 0, created.output
+    short = CliRunner().invoke(
+        main, ["--db", db_url, "account", "create", "bob", "--role", "street_coordinator", "--scope", "1"],
+        input="short\nshort\n",
+    )
+    assert short.exit_code == 2 and "password_too_short" in short.output
+    engine = make_engine(db_url)
+    with make_session_factory(engine)() as s:
+        names = set(s.scalars(select(StaffAccount.username)))
+    engine.dispose()
+    assert names == {"lina"}

@@ -331,6 +331,55 @@ def _after_demo_publish(ctx: Context) -> None:
     """Hooks later subsystems add to the demo (notification dispatch, coordinator account)."""
     click.echo("sending notifications (one dispatch pass) …")
     _notify_pass(ctx)
+    _demo_account(ctx)
+
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "gridroster-demo"  # only ever created by `gridroster demo`, on the demo street
+
+
+def _demo_account(ctx: Context) -> None:
+    """The demo street's coordinator, so the web app can be tried at once; its login is printed."""
+    from scheduler.accounts.models import Role, StaffAccount
+    from scheduler.accounts.service import create_account
+
+    with transaction(ctx.sessions) as session:
+        if session.scalar(select(StaffAccount).where(StaffAccount.username == DEMO_USERNAME)) is None:
+            create_account(session=session, username=DEMO_USERNAME, password=DEMO_PASSWORD,
+                           role=Role.STREET_COORDINATOR, scope_id=_street_id(session, None),
+                           display_name="演示街道协调员", now=ctx.clock.now())
+    click.echo(f"coordinator login 协调员登录: {DEMO_USERNAME} / {DEMO_PASSWORD}")
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+@main.group()
+def account() -> None:
+    """Staff accounts (district admin, street coordinator, community coordinator / grid leader)."""
+
+
+@account.command("create")
+@click.argument("username")
+@click.option("--role", required=True,
+              type=click.Choice(["district_admin", "street_coordinator", "community_coordinator"]))
+@click.option("--scope", "scope_id", required=True, type=int, help="Id of the district, street or community.")
+@click.option("--name", "display_name", default=None, help="Name shown in the app.")
+@click.password_option(help="Asked for when not given (at least 10 characters).")
+@pass_ctx
+def account_create(ctx: Context, username: str, role: str, scope_id: int, display_name: str | None,
+                   password: str) -> None:
+    """Create a staff account scoped to a district, street or community."""
+    from scheduler.accounts.service import create_account
+    from scheduler.migrate import upgrade
+
+    upgrade(ctx.engine)
+    try:
+        with transaction(ctx.sessions) as session:
+            created = create_account(session=session, username=username, password=password, role=role,
+                                     scope_id=scope_id, display_name=display_name, now=ctx.clock.now())
+            click.echo(f"account {created.username} ({role}) created")
+    except DomainError as error:
+        fail(error)
 
 
 # --- notifications --------------------------------------------------------------------------------
