@@ -18,6 +18,7 @@ from scheduler.ledgers.service import Ledger
 
 # The CID font every PDF reader has for simplified Chinese: nothing to ship or embed.
 PDF_FONT = "STSong-Light"
+CELL_POINTS_PER_UNIT = 3.6  # 7-point text: a Latin character is about half of a Chinese one (7 points)
 NUMBER_FORMATS = {Kind.PCT: "0.0%", Kind.HOURS: "0.0", Kind.NUMBER: "0.###"}
 
 
@@ -139,20 +140,26 @@ def _pdf(ledger: Ledger, parts: list[Section]) -> bytes:
         if not part.rows:
             story.append(Paragraph("（无）", cell))
             continue
-        data = [[Paragraph(_escape(c.header), cell) for c in part.columns]]
+        weights = [3 if c.kind is Kind.TEXT else 2 for c in part.columns]
+        widths = [w * doc.width / sum(weights) for w in weights]
+
+        # Why plain strings where they fit: a Paragraph per cell makes a street's month take a minute.
+        def fit(text: str, width: float) -> str | Paragraph:
+            return text if _width(text) * CELL_POINTS_PER_UNIT < width - 6 else Paragraph(_escape(text), cell)
+
+        data: list[list[str | Paragraph]] = [[Paragraph(_escape(c.header), cell) for c in part.columns]]
         data += [
-            [Paragraph(_escape(format_cell(v, c.kind)), cell) for v, c in zip(row, part.columns, strict=True)]
+            [fit(format_cell(v, c.kind), w) for v, c, w in zip(row, part.columns, widths, strict=True)]
             for row in part.rows
         ]
-        weights = [3 if c.kind is Kind.TEXT else 2 for c in part.columns]
-        unit = doc.width / sum(weights)
-        table = Table(data, colWidths=[w * unit for w in weights], repeatRows=1)
+        table = Table(data, colWidths=widths, repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
                     ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONT", (0, 0), (-1, -1), PDF_FONT, 7, 9),
                 ]
             )
         )
