@@ -258,6 +258,9 @@ def _tune_for_few_workers(params: SatParameters) -> None:
         params.linearization_level = 2
     elif params.num_workers == 2:
         params.subsolvers.append("max_lp")
+        # Objective lower-bound search lifts the bound on the Curtois instances (Instance5 after
+        # 30 s: 917 instead of 757; Instance3 proven in 10.7 s instead of 20.7 s).
+        params.use_objective_lb_search = True
 
 
 def _run_solver(solver: cp_model.CpSolver, m: RosterModel, run: _Run) -> int:
