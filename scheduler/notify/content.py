@@ -177,12 +177,15 @@ def queue_sms(
     roster_id: int | None,
     not_before: datetime | None = None,
     key_suffix: str = "",
+    batch: list[dict[str, Any]] | None = None,
 ) -> bool:
+    """Queue one SMS about a shift (or add it to `batch` for one outbox.enqueue_many later)."""
     if not person.reachable:
         return False
     body = render(facts(shift=shift, person=person, offer=offer, settings=settings))
-    return outbox.enqueue(
-        session=session,
+    return _put(
+        session,
+        batch,
         dedupe_key=f"{kind}:sms:{shift.id}:{person.id}:{revision}{key_suffix}",
         channel=Channel.SMS,
         kind=kind,
@@ -194,6 +197,14 @@ def queue_sms(
         roster_id=roster_id,
         shift_id=shift.id,
     )
+
+
+def _put(session: Session, batch: list[dict[str, Any]] | None, **fields: Any) -> bool:
+    values = outbox.message_values(**fields)
+    if batch is not None:
+        batch.append(values)
+        return True
+    return outbox.enqueue_many(session=session, rows=[values]) == 1
 
 
 _SUBJECTS = {
@@ -214,6 +225,7 @@ def queue_invite(
     settings: NotifySettings,
     roster_id: int | None,
     method: str = "REQUEST",
+    batch: list[dict[str, Any]] | None = None,
 ) -> bool:
     """An iMIP invitation (REQUEST) or cancellation (CANCEL), for people with an e-mail address."""
     if not person.email or not person.reachable:
@@ -230,8 +242,9 @@ def queue_invite(
         facts(shift=shift, person=person, offer=None, settings=settings), lang=settings.lang
     )
     subject = (zh if settings.lang is templates.Lang.ZH else en) + f"{event.summary} {when}"
-    return outbox.enqueue(
-        session=session,
+    return _put(
+        session,
+        batch,
         dedupe_key=f"{kind}:email:{shift.id}:{person.id}:{sequence}",
         channel=Channel.EMAIL,
         kind=kind,

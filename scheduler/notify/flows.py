@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -13,6 +14,7 @@ from scheduler.audit import service as audit
 from scheduler.clock import local_zone
 from scheduler.notify import content
 from scheduler.notify.settings import NotifySettings, Reminder, settings_from_env
+from scheduler.outbox import service as outbox
 from scheduler.people.models import Person
 from scheduler.rosters.models import Assignment, AssignmentStatus, Roster, RosterStatus, Shift
 from scheduler.rosters.planning import LIVE
@@ -47,7 +49,8 @@ def on_publish(
     keep their revision, so their dedupe keys match what was queued before and nothing repeats.
     """
     s = _settings(settings)
-    _preload(session, [roster] + ([previous] if previous is not None else []))
+    # Held in a variable: the session's identity map keeps objects only while something refers to them.
+    _keep = _preload(session, [roster] + ([previous] if previous is not None else []))
     offered = [
         a
         for a in roster.assignments
@@ -56,11 +59,11 @@ def on_publish(
     offers = content.ensure_offers(
         session=session, pairs=[(a.shift_id, a.person_id) for a in offered], now=now
     )
-    queued = 0
+    batch: list[dict[str, Any]] = []
     for a in offered:
         shift = a.shift
         offer = offers[(a.shift_id, a.person_id)]
-        queued += content.queue_sms(
+        content.queue_sms(
             session=session,
             kind="offer",
             shift=shift,
@@ -71,8 +74,9 @@ def on_publish(
             offer=offer,
             settings=s,
             roster_id=roster.id,
+            batch=batch,
         )
-        queued += content.queue_invite(
+        content.queue_invite(
             session=session,
             kind="offer",
             shift=shift,
@@ -81,15 +85,16 @@ def on_publish(
             now=now,
             settings=s,
             roster_id=roster.id,
+            batch=batch,
         )
     if previous is None:
-        return queued
+        return outbox.enqueue_many(session=session, rows=batch)
     kept = {(a.shift_id, a.person_id) for a in roster.assignments if a.status in LIVE}
     for old in previous.assignments:
         if (old.shift_id, old.person_id) in kept or old.shift.starts_at <= now:
             continue
         if old.status in LIVE:
-            queued += content.queue_sms(
+            content.queue_sms(
                 session=session,
                 kind="cancel",
                 shift=old.shift,
@@ -100,10 +105,11 @@ def on_publish(
                 offer=None,
                 settings=s,
                 roster_id=roster.id,
+                batch=batch,
             )
         if old.status in LIVE or old.status is AssignmentStatus.DECLINED:
             # A declined shift leaves the person's calendar too; they were told on the spot, no SMS.
-            queued += content.queue_invite(
+            content.queue_invite(
                 session=session,
                 kind="cancel",
                 shift=old.shift,
@@ -113,25 +119,32 @@ def on_publish(
                 settings=s,
                 roster_id=roster.id,
                 method="CANCEL",
+                batch=batch,
             )
-    return queued
+    return outbox.enqueue_many(session=session, rows=batch)
 
 
-def _preload(session: Session, rosters: list[Roster]) -> None:
+def _preload(session: Session, rosters: list[Roster]) -> list[object]:
     """Load every shift (with grid, community, street, task type) and person once, not per message."""
     shift_ids = {a.shift_id for r in rosters for a in r.assignments}
     person_ids = {a.person_id for r in rosters for a in r.assignments}
+    loaded: list[object] = []
     if shift_ids:
-        session.scalars(
-            select(Shift)
-            .where(Shift.id.in_(shift_ids))
-            .options(
-                joinedload(Shift.grid).joinedload(Grid.community).joinedload(Community.street),
-                joinedload(Shift.task_type),
+        loaded += (
+            session.scalars(
+                select(Shift)
+                .where(Shift.id.in_(shift_ids))
+                .options(
+                    joinedload(Shift.grid).joinedload(Grid.community).joinedload(Community.street),
+                    joinedload(Shift.task_type),
+                )
             )
-        ).unique().all()
+            .unique()
+            .all()
+        )
     if person_ids:
-        session.scalars(select(Person).where(Person.id.in_(person_ids))).all()
+        loaded += session.scalars(select(Person).where(Person.id.in_(person_ids))).all()
+    return loaded
 
 
 def _live_on_shift(session: Session, shift_id: int) -> list[Assignment]:

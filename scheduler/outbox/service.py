@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import Table, and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,54 @@ from scheduler.outbox.models import Channel, OutboxAttempt, OutboxMessage, Outbo
 # A dispatcher that holds a claim longer than this is taken for dead and the row is claimed again
 # (in "reconcile" mode). Longer than the Twilio client's own timeout plus an SMTP conversation.
 DEFAULT_LEASE = timedelta(minutes=5)
+
+
+def message_values(
+    *,
+    dedupe_key: str,
+    channel: Channel,
+    kind: str,
+    recipient: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+    not_before: datetime | None = None,
+    person_id: int | None = None,
+    roster_id: int | None = None,
+    shift_id: int | None = None,
+    urgent: bool = False,
+) -> dict[str, Any]:
+    """The column values of one new outbox row (for enqueue_many)."""
+    return {
+        "dedupe_key": dedupe_key,
+        "channel": channel.value,
+        "kind": kind,
+        "recipient": recipient,
+        "payload": dict(payload),
+        "urgent": urgent,
+        "status": OutboxStatus.PENDING.value,
+        "not_before": not_before or now,
+        "attempts": 0,
+        "needs_reconcile": False,
+        "person_id": person_id,
+        "roster_id": roster_id,
+        "shift_id": shift_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def enqueue_many(*, session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Queue many messages in one statement; returns how many were new (known keys are skipped)."""
+    if not rows:
+        return 0
+    # INSERT ... ON CONFLICT DO NOTHING: two transactions enqueueing the same key at once both
+    # succeed and exactly one row exists, without a savepoint or an exception to catch.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, OutboxMessage.__table__)
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+    # One multi-row statement: per-row ORM inserts made a 4,000-offer publish take 15 s on SQLite.
+    return len(session.execute(stmt, [dict(r) for r in rows]).all())
 
 
 def enqueue(
@@ -35,34 +83,20 @@ def enqueue(
     urgent: bool = False,
 ) -> bool:
     """Queue one message; False (and nothing written) if a message with this key exists already."""
-    values = {
-        "dedupe_key": dedupe_key,
-        "channel": channel.value,
-        "kind": kind,
-        "recipient": recipient,
-        "payload": dict(payload),
-        "urgent": urgent,
-        "status": OutboxStatus.PENDING.value,
-        "not_before": not_before or now,
-        "attempts": 0,
-        "needs_reconcile": False,
-        "person_id": person_id,
-        "roster_id": roster_id,
-        "shift_id": shift_id,
-        "created_at": now,
-        "updated_at": now,
-    }
-    # INSERT ... ON CONFLICT DO NOTHING: two transactions enqueueing the same key at once both
-    # succeed and exactly one row exists, without a savepoint or an exception to catch.
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(OutboxMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id)
+    values = message_values(
+        dedupe_key=dedupe_key,
+        channel=channel,
+        kind=kind,
+        recipient=recipient,
+        payload=payload,
+        now=now,
+        not_before=not_before,
+        person_id=person_id,
+        roster_id=roster_id,
+        shift_id=shift_id,
+        urgent=urgent,
     )
-    return session.execute(stmt).scalar() is not None
+    return enqueue_many(session=session, rows=[values]) == 1
 
 
 def get_by_key(*, session: Session, dedupe_key: str) -> OutboxMessage | None:
