@@ -571,7 +571,7 @@ def report_ledger(
 @roster.command("resilience")
 @click.argument("roster_id", type=int)
 @click.option("--rates", default="10,20,30", show_default=True, help="Percent of people who drop out.")
-@click.option("--samples", default=30, show_default=True, type=int, help="Scenarios per rate (seeded).")
+@click.option("--samples", default=20, show_default=True, type=int, help="Scenarios per rate (seeded).")
 @click.option("--seed", "seed_value", default=1, show_default=True, type=int)
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx

@@ -19,7 +19,7 @@ from scheduler.rosters.planning import LIVE, build_problem
 from scheduler.territory.models import Grid
 
 DEFAULT_RATES = (10.0, 20.0, 30.0)
-DEFAULT_SAMPLES = 30
+DEFAULT_SAMPLES = 20
 MAX_SAMPLES = 2000
 # A grid or skill "breaks" at the lowest tested rate whose expected coverage is this far (5
 # percentage points) below its coverage with nobody lost.
