@@ -111,6 +111,85 @@ def _over_daily_limit(session: Session, row: OutboxMessage, now: datetime, limit
     return day_start + timedelta(days=1) if count >= limit else None
 
 
+# Claims are taken this many at a time, in one transaction: on SQLite every commit is a disk sync,
+# and a claim per message doubled them. Each result is still recorded on its own, right after
+# its send, so a crash leaves at most one message to reconcile.
+CLAIM_BATCH = 50
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    message_id: int
+    message: Message
+    attempt: int
+    reconcile_since: datetime | None
+
+
+def _claim_batch(
+    *, sessions: sessionmaker[Session], ids: list[int], now: datetime, settings: NotifySettings
+) -> tuple[list[_Ready], Counter[str]]:
+    """Claim these messages; drop the unwanted, defer those over the daily limit, return the rest."""
+    ready: list[_Ready] = []
+    outcomes: Counter[str] = Counter()
+    with transaction(sessions) as session:
+        for message_id in ids:
+            if not outbox.claim(session=session, message_id=message_id, now=now):
+                outcomes["skipped"] += 1  # another dispatcher has it
+                continue
+            row = session.get(OutboxMessage, message_id)
+            assert row is not None
+            session.refresh(row)
+            reason = _unwanted(session, row)
+            if reason is not None:
+                outbox.drop(session=session, message=row, reason=reason, now=now)
+                outcomes["dropped"] += 1
+                continue
+            later = _over_daily_limit(session, row, now, settings.daily_sms_limit)
+            if later is not None:
+                deferred = DeliveryResult(
+                    outcome=Outcome.DEFERRED, reason="daily SMS limit", not_before=later
+                )
+                outbox.record_result(session=session, message=row, now=now, result=deferred)
+                outcomes["deferred"] += 1
+                continue
+            reconcile_since = row.first_claimed_at if row.needs_reconcile else None
+            ready.append(_Ready(message_id, _message(row), row.attempts + 1, reconcile_since))
+    return ready, outcomes
+
+
+def _send_and_record(
+    *,
+    sessions: sessionmaker[Session],
+    item: _Ready,
+    now: datetime,
+    clock: Clock,
+    sms_sender: SmsSender,
+    mailer: Mailer,
+    settings: NotifySettings,
+) -> str:
+    # Sent outside any transaction: a slow provider holds no database locks. If the process dies
+    # here, the claim expires and the next claim reconciles with the provider before sending.
+    result = deliver(
+        item.message,
+        sms_sender=sms_sender,
+        mailer=mailer,
+        attempt=item.attempt,
+        now=now,
+        quiet=settings.quiet,
+        reconcile_since=item.reconcile_since,
+    )
+    done = clock.now()
+    with transaction(sessions) as session:
+        row = session.get(OutboxMessage, item.message_id)
+        assert row is not None
+        outbox.record_result(session=session, message=row, result=result, now=done)
+        if result.opted_out and row.person_id is not None:
+            person = session.get(Person, row.person_id)
+            if person is not None and person.opted_out_at is None:
+                person.opted_out_at = done
+    return result.outcome.value
+
+
 def send_one(
     *,
     sessions: sessionmaker[Session],
@@ -121,50 +200,46 @@ def send_one(
     settings: NotifySettings,
 ) -> str:
     """Claim, send and record one message; returns what happened ("skipped" if someone else has it)."""
-    now = clock.now()
-    with transaction(sessions) as session:
-        if not outbox.claim(session=session, message_id=message_id, now=now):
-            return "skipped"
-        row = session.get(OutboxMessage, message_id)
-        assert row is not None
-        session.refresh(row)
-        reason = _unwanted(session, row)
-        if reason is not None:
-            outbox.drop(session=session, message=row, reason=reason, now=now)
-            return "dropped"
-        later = _over_daily_limit(session, row, now, settings.daily_sms_limit)
-        if later is not None:
-            outbox.record_result(
-                session=session,
-                message=row,
-                now=now,
-                result=DeliveryResult(outcome=Outcome.DEFERRED, reason="daily SMS limit", not_before=later),
-            )
-            return "deferred"
-        message = _message(row)
-        attempt = row.attempts + 1
-        reconcile_since = row.first_claimed_at if row.needs_reconcile else None
-    # Sent outside any transaction: a slow provider holds no database locks. If the process dies
-    # here, the claim expires and the next claim reconciles with the provider before sending.
-    result = deliver(
-        message,
+    outcomes = dispatch_ids(
+        sessions=sessions,
+        ids=[message_id],
+        clock=clock,
         sms_sender=sms_sender,
         mailer=mailer,
-        attempt=attempt,
-        now=now,
-        quiet=settings.quiet,
-        reconcile_since=reconcile_since,
+        settings=settings,
     )
-    done = clock.now()
-    with transaction(sessions) as session:
-        row = session.get(OutboxMessage, message_id)
-        assert row is not None
-        outbox.record_result(session=session, message=row, result=result, now=done)
-        if result.opted_out and row.person_id is not None:
-            person = session.get(Person, row.person_id)
-            if person is not None and person.opted_out_at is None:
-                person.opted_out_at = done
-    return result.outcome.value
+    return next(iter(outcomes))
+
+
+def dispatch_ids(
+    *,
+    sessions: sessionmaker[Session],
+    ids: list[int],
+    clock: Clock,
+    sms_sender: SmsSender,
+    mailer: Mailer,
+    settings: NotifySettings,
+) -> Counter[str]:
+    outcomes: Counter[str] = Counter()
+    for start in range(0, len(ids), CLAIM_BATCH):
+        now = clock.now()
+        ready, skipped = _claim_batch(
+            sessions=sessions, ids=ids[start : start + CLAIM_BATCH], now=now, settings=settings
+        )
+        outcomes += skipped
+        for item in ready:
+            outcomes[
+                _send_and_record(
+                    sessions=sessions,
+                    item=item,
+                    now=now,
+                    clock=clock,
+                    sms_sender=sms_sender,
+                    mailer=mailer,
+                    settings=settings,
+                )
+            ] += 1
+    return outcomes
 
 
 def dispatch_due(
@@ -176,21 +251,19 @@ def dispatch_due(
     settings: NotifySettings,
     limit: int = 500,
 ) -> Counter[str]:
-    with transaction(sessions) as session:
-        ids = outbox.list_due(session=session, now=clock.now(), limit=limit)
+    """Send everything due now, `limit` ids at a time; returns a count per outcome.
+
+    Terminates: every message handled leaves the due set (sent, failed, dropped, or due later).
+    """
     outcomes: Counter[str] = Counter()
-    for message_id in ids:
-        outcomes[
-            send_one(
-                sessions=sessions,
-                message_id=message_id,
-                clock=clock,
-                sms_sender=sms_sender,
-                mailer=mailer,
-                settings=settings,
-            )
-        ] += 1
-    return outcomes
+    while True:
+        with transaction(sessions) as session:
+            ids = outbox.list_due(session=session, now=clock.now(), limit=limit)
+        outcomes += dispatch_ids(
+            sessions=sessions, ids=ids, clock=clock, sms_sender=sms_sender, mailer=mailer, settings=settings
+        )
+        if len(ids) < limit:
+            return outcomes
 
 
 def run_pass(
