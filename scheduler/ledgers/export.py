@@ -134,7 +134,7 @@ def _pdf(ledger: Ledger, parts: list[Section]) -> bytes:
         title=ledger.period.label_zh,
         invariant=True,
     )
-    story: list[Flowable] = [Paragraph(f"网格值守台账 · {ledger.period.label_zh} · {ledger.scope_zh}", title)]
+    story: list[Flowable] = [Paragraph(f"网格值守台账 — {ledger.period.label_zh} — {ledger.scope_zh}", title)]
     for part in parts:
         story.append(Paragraph(part.title, heading))
         if not part.rows:

@@ -39,6 +39,7 @@ class Section:
 
 LEVEL_ZH = {"street": "街道", "community": "社区", "grid": "网格"}
 YES_NO = {True: "是", False: "否"}
+MESSAGE_KINDS_ZH = {"offer": "排班通知", "change": "变更通知", "cancel": "取消通知", "reminder": "值守提醒"}
 
 
 def hours(minutes: int) -> float:
@@ -245,7 +246,15 @@ def _messages(ledger: Ledger) -> Section:
     ]
     channel = {"sms": "短信", "email": "邮件"}
     rows: list[list[Cell]] = [
-        [channel.get(m.channel, m.channel), m.kind, m.total, m.sent, m.failed, m.waiting, m.dropped]
+        [
+            channel.get(m.channel, m.channel),
+            MESSAGE_KINDS_ZH.get(m.kind, m.kind),
+            m.total,
+            m.sent,
+            m.failed,
+            m.waiting,
+            m.dropped,
+        ]
         for m in ledger.messages
     ]
     return Section("messages", "短信与邮件", columns, rows)

@@ -69,6 +69,8 @@ def test_xlsx_has_a_sheet_per_section_with_chinese_headers_and_the_figures(sessi
     grids = rows_by_name(wb["网格考核"])
     assert (grids["乙一网格"]["每名专职网格员户数"], grids["乙一网格"]["超负荷(≥538户)"]) == (600, "是")
     assert list(wb["网格呼叫与响应"].iter_rows(min_row=2, values_only=True))[0][0] == "暂无网格呼叫记录"
+    (sms,) = list(wb["短信与邮件"].iter_rows(min_row=2, values_only=True))
+    assert sms == ("短信", "排班通知", 2, 1, 1, 0, 0)
     summary = dict(wb["概况"].iter_rows(min_row=2, values_only=True))
     assert summary["台账"].startswith("周报 2026-W49") and summary["覆盖率"] == "66.7%"
 
