@@ -14,7 +14,7 @@ class Barrier(enum.StrEnum):
     """The first check a (person, shift, line) fails, in the order explain.py reports them."""
 
     SKILL = "skill"  # lacks the line's skill (or its certificate has expired by the shift)
-    FITNESS = "fitness"  # no_night / no_heavy / type cap 0 / declined by a pin
+    FITNESS = "fitness"  # territory / no_night / no_heavy / type cap 0 / declined by a pin
     TIME = "time"  # outside every availability window, or an absence overlaps the shift
 
 
@@ -22,8 +22,13 @@ def declined_pairs(problem: Problem) -> frozenset[tuple[str, str]]:
     return frozenset((pin.person_id, pin.shift_id) for pin in problem.pins if not pin.assigned)
 
 
+def territory_ok(person: Person, shift: Shift) -> bool:
+    """People serve the communities they belong to (None: anywhere)."""
+    return person.communities is None or shift.community_id is None or shift.community_id in person.communities
+
+
 def fitness_ok(person: Person, shift: Shift, declined: frozenset[tuple[str, str]]) -> bool:
-    return not (
+    return territory_ok(person, shift) and not (
         (person.no_night and shift.night)
         or (person.no_heavy and shift.heavy)
         or person.max_shifts_of_type(shift.task_type) == 0

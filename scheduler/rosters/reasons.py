@@ -13,7 +13,7 @@ WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 REASONS_ZH = {
     "no_skill": "街道里没有人持有有效的{skill}资质",
-    "not_eligible": "持有{skill}资质的人都因身体条件或任务上限不能承担",
+    "not_eligible": "持有{skill}资质的人都不服务这个社区，或因身体条件、任务上限不能承担",
     "unavailable": "有资质的 {qualified} 人在这个时段都没空或请假",
     "at_limit": "有空的 {available} 人都已到工时上限或休息间隔不够",
     "busy": "有空的 {available} 人都已排在同一时段的其他班次",
@@ -21,7 +21,7 @@ REASONS_ZH = {
 }
 REASONS_EN = {
     "no_skill": "nobody in the street holds a valid {skill} certificate",
-    "not_eligible": "everyone with {skill} is excluded by fitness limits or task caps",
+    "not_eligible": "everyone with {skill} serves other communities or is excluded by fitness limits or task caps",
     "unavailable": "all {qualified} qualified people are unavailable or on leave then",
     "at_limit": "all {available} available people are at an hours cap or short of rest",
     "busy": "all {available} available people are on other shifts at that time",

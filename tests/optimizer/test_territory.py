@@ -1,0 +1,29 @@
+"""territory: people serve the communities they belong to; professionals may serve street-wide."""
+
+from __future__ import annotations
+
+from optimizer.check import check
+from optimizer.solution import Assignment, Solution, SolveStatus, UnmetReason
+from tests.builders import MON_08, make_problem, person, shift, solve_and_check
+
+
+def test_territory_keeps_a_volunteer_in_their_community() -> None:
+    problem = make_problem(
+        [person("v", communities=frozenset({"east"}))],
+        [shift("west-patrol", MON_08, community_id="west"), shift("east-patrol", MON_08 + 600, community_id="east")],
+    )
+    solution = solve_and_check(problem)
+    assert solution.shifts_of("v") == {"east-patrol"}
+    (gap,) = solution.unmet
+    assert gap.shift_id == "west-patrol" and gap.reason is UnmetReason.NOT_ELIGIBLE
+
+
+def test_territory_of_none_serves_every_community() -> None:
+    problem = make_problem([person("nurse", communities=None)], [shift("west", MON_08, community_id="west")])
+    assert solve_and_check(problem).shifts_of("nurse") == {"west"}
+
+
+def test_territory_checker_names_a_person_outside_their_community() -> None:
+    problem = make_problem([person("v", communities=frozenset({"east"}))], [shift("w", MON_08, community_id="west")])
+    report = check(problem, Solution(SolveStatus.FEASIBLE, (Assignment("v", "w"),), (), (), 0, 0))
+    assert len(report.violations) == 1 and "outside the person's communities" in report.violations[0]
