@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
+from notifications.sms.base import SmsSender
 from notifications.sms.quiet import QuietHours
 from notifications.sms.twilio import TwilioSmsSender
+from optimizer.params import TEST_PARAMS
+from scheduler.db import make_engine, make_session_factory, transaction
+from scheduler.migrate import upgrade
 from scheduler.notify import dispatch
 from scheduler.notify.summary import roster_delivery
 from scheduler.outbox import service as outbox
 from scheduler.outbox.models import Channel, OutboxStatus
+from scheduler.rosters import service as rosters
 from scheduler.rosters.models import AssignmentStatus
 from tests.conftest import NOW
 from tests.notifications.twilio_stub import TwilioStub
+from tests.scheduler.dbbuilders import WEEK, Street1
 from tests.scheduler.notify_support import (
     SETTINGS,
     MovableClock,
@@ -50,15 +60,16 @@ def twilio_sender(stub: TwilioStub) -> TwilioSmsSender:
     )
 
 
-def run(session: Session, tmp_path: Path, clock: MovableClock, sender: object = None, **settings: object):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
+def run(
+    session: Session, tmp_path: Path, clock: MovableClock, sender: SmsSender | None = None, **settings: Any
+) -> Counter[str]:
+    """One dispatch over the test's transaction; `settings` override fields of SETTINGS."""
     return dispatch.dispatch_due(
         sessions=sessions_on(session),
         clock=clock,
-        sms_sender=sender or log_sender(tmp_path),  # type: ignore[arg-type]
+        sms_sender=sender or log_sender(tmp_path),
         mailer=folder_mailer(tmp_path),
-        settings=replace(SETTINGS, **settings),  # type: ignore[arg-type]
+        settings=replace(SETTINGS, **settings),
     )
 
 
@@ -101,10 +112,10 @@ def test_a_crash_after_twilio_accepted_but_before_the_row_was_marked_does_not_se
     def killed(**kwargs: object) -> None:
         raise SystemExit("worker killed between send and record")
 
-    monkeypatch.setattr(dispatch.outbox, "record_result", killed)
+    monkeypatch.setattr(outbox, "record_result", killed)
     with pytest.raises(SystemExit):
         run(session, tmp_path, clock, twilio_sender(twilio_stub))
-    monkeypatch.setattr(dispatch.outbox, "record_result", real)
+    monkeypatch.setattr(outbox, "record_result", real)
     assert len(twilio_stub.creates()) == 1  # Twilio has it
     (row,) = outbox_rows(session, kind="offer")
     assert row.status is OutboxStatus.CLAIMED and row.provider_id is None
@@ -188,3 +199,48 @@ def test_an_offer_answered_before_it_went_out_is_dropped(session: Session, tmp_p
     p.roster.assignments[0].status = AssignmentStatus.CONFIRMED
     session.flush()
     assert run(session, tmp_path, MovableClock()) == {"dropped": 1}
+
+
+def test_two_dispatchers_at_once_send_each_message_once(db_url: str, tmp_path: Path) -> None:
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        with transaction(factory) as s:
+            st = Street1(s)
+            for name in ("甲", "乙", "丙", "丁", "戊"):
+                st.person(name, windows=[("0123456", "08:00", "22:00")])
+            for day in range(5):
+                st.shift(day, "09:00", "11:00", demand=[(None, 2)])
+            r = rosters.generate_roster(
+                session=s, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS
+            )
+            rosters.publish_roster(session=s, roster_id=r.id, now=NOW)
+        sender = log_sender(tmp_path)  # one log file, written by both
+        results: list[object] = []
+        start = threading.Barrier(2)
+
+        def worker() -> None:
+            start.wait()
+            results.append(
+                dispatch.dispatch_due(
+                    sessions=factory,
+                    clock=MovableClock(),
+                    sms_sender=sender,
+                    mailer=folder_mailer(tmp_path),
+                    settings=SETTINGS,
+                )
+            )
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        keys = [
+            json.loads(line)["key"]
+            for line in (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        assert len(keys) == 10 and len(set(keys)) == 10  # every offer once, none twice
+    finally:
+        engine.dispose()
