@@ -242,3 +242,25 @@ def shift_attendance(*, session: Session, shift_id: int) -> list[Attendance]:
     return list(
         session.scalars(select(Attendance).where(Attendance.shift_id == shift_id).order_by(Attendance.id))
     )
+
+
+def no_show_permille(*, session: Session, since: datetime, until: datetime) -> dict[int, int]:
+    """Each person's no-show rate (per mille) from the attendance of shifts starting in [since, until).
+
+    The rate over recorded outcomes: no-shows ÷ (no-shows + completed). Unlike assignment statuses,
+    these records survive a re-plan of the week (a new roster version does not carry no-shows), so
+    planning can read the reliability record from here.
+    """
+    rows = session.execute(
+        select(Attendance.person_id, Attendance.status)
+        .join(Shift, Attendance.shift_id == Shift.id)
+        .where(Shift.starts_at >= since, Shift.starts_at < until)
+    ).all()
+    missed: dict[int, int] = {}
+    done: dict[int, int] = {}
+    for person_id, status in rows:
+        if status is AttendanceStatus.NO_SHOW:
+            missed[person_id] = missed.get(person_id, 0) + 1
+        elif status is AttendanceStatus.COMPLETED:
+            done[person_id] = done.get(person_id, 0) + 1
+    return {p: 1000 * n // (n + done.get(p, 0)) for p, n in missed.items()}

@@ -167,3 +167,12 @@ def test_a_grid_leader_reads_the_check_in_sheet_of_a_shift(session: Session) -> 
     ]
     with pytest.raises(NotFound):
         attendance.shift_attendance(session=session, shift_id=10**9)
+
+
+def test_the_no_show_rate_from_attendance_survives_a_new_roster_version(session: Session) -> None:
+    h = History(session)
+    h.roster_.status = RosterStatus.SUPERSEDED  # as after a re-plan: the old version holds the no-show
+    session.flush()
+    rates = attendance.no_show_permille(session=session, since=local(0, 0), until=local(7, 0))
+    assert rates == {h.vol.id: 1000}
+    assert attendance.no_show_permille(session=session, since=local(1, 0), until=local(7, 0)) == {}
