@@ -13,12 +13,28 @@ from scheduler.db import make_engine, make_session_factory, transaction
 from scheduler.migrate import upgrade
 from scheduler.rosters import service as rosters
 from tests.conftest import NOW
+from tests.notifications.twilio_stub import TwilioStub
 from tests.scheduler.dbbuilders import WEEK, Street1
 from web.cli import main
 
 
 @pytest.fixture
 def published_db(db_url: str) -> tuple[str, int]:
+    return publish_small_street(db_url)
+
+
+TWILIO_ENV = {"GRIDROSTER_SMS_BACKEND": "twilio", "GRIDROSTER_PUBLIC_URL": "https://gr.example.cn"}
+
+
+@pytest.fixture
+def published_for_twilio(db_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
+    """Published where the texts are written (the publishing process) with Twilio and a public URL."""
+    for name, value in TWILIO_ENV.items():
+        monkeypatch.setenv(name, value)
+    return publish_small_street(db_url)
+
+
+def publish_small_street(db_url: str) -> tuple[str, int]:
     engine = make_engine(db_url)
     try:
         upgrade(engine)
@@ -80,3 +96,35 @@ def test_a_bad_notification_setting_is_a_clear_error(published_db: tuple[str, in
     db_url, _ = published_db
     result = run(db_url, tmp_path, "notify", "dispatch", "--once", GRIDROSTER_QUIET_HOURS="nightly")
     assert result.exit_code == 2 and "GRIDROSTER_QUIET_HOURS" in result.output
+
+
+def test_notify_dispatch_sends_through_twilio_when_configured(
+    published_for_twilio: tuple[str, int], tmp_path: Path
+) -> None:
+    stub = TwilioStub()
+    stub.start()
+    try:
+        result = run(
+            published_for_twilio[0],
+            tmp_path,
+            "notify",
+            "dispatch",
+            "--once",
+            GRIDROSTER_SMS_BACKEND="twilio",
+            TWILIO_ACCOUNT_SID=stub.account_sid,
+            TWILIO_AUTH_TOKEN=stub.auth_token,
+            TWILIO_FROM_NUMBER="+15005550006",
+            GRIDROSTER_TWILIO_API_BASE=stub.url,
+            GRIDROSTER_PUBLIC_URL="https://gr.example.cn",
+        )
+    finally:
+        stub.stop()
+    assert result.exit_code == 0, result.output
+    assert "sent=2" in result.output
+    creates = stub.creates()
+    assert len(creates) == 2
+    form = dict(creates[0].form)
+    assert "https://gr.example.cn/o/" in form["Body"]
+    assert form["StatusCallback"] == "https://gr.example.cn/hooks/twilio/status"
+    # +86 through Twilio takes no replies (ECOSYSTEM.md §0): the text offers the link only.
+    assert "回复" not in form["Body"]
