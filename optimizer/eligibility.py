@@ -22,13 +22,19 @@ def declined_pairs(problem: Problem) -> frozenset[tuple[str, str]]:
     return frozenset((pin.person_id, pin.shift_id) for pin in problem.pins if not pin.assigned)
 
 
-def territory_ok(person: Person, shift: Shift) -> bool:
-    """People serve the communities they belong to (None: anywhere)."""
-    return person.communities is None or shift.community_id is None or shift.community_id in person.communities
+def territory_ok(person: Person, shift: Shift, skill: str | None) -> bool:
+    """People serve the communities they belong to (None: anywhere), and their street-wide skills
+    anywhere."""
+    return (
+        person.communities is None
+        or shift.community_id is None
+        or shift.community_id in person.communities
+        or (skill is not None and skill in person.street_wide_skills)
+    )
 
 
 def fitness_ok(person: Person, shift: Shift, declined: frozenset[tuple[str, str]]) -> bool:
-    return territory_ok(person, shift) and not (
+    return not (
         (person.no_night and shift.night)
         or (person.no_heavy and shift.heavy)
         or person.max_shifts_of_type(shift.task_type) == 0
@@ -47,7 +53,7 @@ def barrier(person: Person, shift: Shift, line: int, declined: frozenset[tuple[s
     skill = shift.demands[line].skill
     if skill is not None and not person.skill_valid(skill, shift.start):
         return Barrier.SKILL
-    if not fitness_ok(person, shift, declined):
+    if not fitness_ok(person, shift, declined) or not territory_ok(person, shift, skill):
         return Barrier.FITNESS
     if not time_ok(person, shift):
         return Barrier.TIME
@@ -87,5 +93,5 @@ def eligible_triples(problem: Problem) -> Iterator[tuple[Person, Shift, int]]:
                 fit[shift_id] = fitness_ok(person, shift, declined) and not any(
                     overlaps(a.start, a.end, shift.start, shift.end) for a in person.absences
                 )
-            if fit[shift_id]:
+            if fit[shift_id] and territory_ok(person, shift, shift.demands[line].skill):
                 yield person, shift, line

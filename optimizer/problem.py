@@ -61,6 +61,9 @@ class Person:
     home_community: str | None = None
     # Communities this person serves (territory); None: any community of the problem.
     communities: frozenset[str] | None = None
+    # Skills for which the person serves every community all the same (a street's scarce
+    # professionals: their nursing anywhere, their general help only at home).
+    street_wide_skills: frozenset[str] = frozenset()
     # Availability: None means available at any time; otherwise a shift must lie inside one window.
     available: tuple[Window, ...] | None = None
     absences: tuple[Window, ...] = ()

@@ -399,10 +399,12 @@ def _person(
         home_grid=None if p.home_grid_id is None else str(p.home_grid_id),
         home_community=None if p.home_grid_id is None else str(community_of[p.home_grid_id]),
         # Territory: people serve their home community (人在格中走); the street's scarce professionals
-        # and people without a home grid serve the whole street.
-        communities=None
-        if p.home_grid_id is None or p.category is Category.PROFESSIONAL
-        else frozenset({str(community_of[p.home_grid_id])}),
+        # serve it too, and the whole street for what only they can do (their certified skills).
+        # People without a home grid serve the whole street.
+        communities=None if p.home_grid_id is None else frozenset({str(community_of[p.home_grid_id])}),
+        street_wide_skills=frozenset(ps.skill.code for ps in p.skills)
+        if p.category is Category.PROFESSIONAL
+        else frozenset(),
         available=available,
         absences=absences,
         no_night=p.no_night,

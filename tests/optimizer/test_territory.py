@@ -10,7 +10,10 @@ from tests.builders import MON_08, make_problem, person, shift, solve_and_check
 def test_territory_keeps_a_volunteer_in_their_community() -> None:
     problem = make_problem(
         [person("v", communities=frozenset({"east"}))],
-        [shift("west-patrol", MON_08, community_id="west"), shift("east-patrol", MON_08 + 600, community_id="east")],
+        [
+            shift("west-patrol", MON_08, community_id="west"),
+            shift("east-patrol", MON_08 + 600, community_id="east"),
+        ],
     )
     solution = solve_and_check(problem)
     assert solution.shifts_of("v") == {"east-patrol"}
@@ -24,6 +27,24 @@ def test_territory_of_none_serves_every_community() -> None:
 
 
 def test_territory_checker_names_a_person_outside_their_community() -> None:
-    problem = make_problem([person("v", communities=frozenset({"east"}))], [shift("w", MON_08, community_id="west")])
+    problem = make_problem(
+        [person("v", communities=frozenset({"east"}))], [shift("w", MON_08, community_id="west")]
+    )
     report = check(problem, Solution(SolveStatus.FEASIBLE, (Assignment("v", "w"),), (), (), 0, 0))
     assert len(report.violations) == 1 and "outside the person's communities" in report.violations[0]
+
+
+def test_territory_lets_a_professional_serve_their_skill_street_wide_but_general_help_only_at_home() -> None:
+    nurse = person(
+        "n", skills={"nurse"}, communities=frozenset({"east"}), street_wide_skills=frozenset({"nurse"})
+    )
+    problem = make_problem(
+        [nurse],
+        [
+            shift("west-clinic", MON_08, community_id="west", skill="nurse"),
+            shift("west-patrol", MON_08 + 600, community_id="west"),
+        ],
+    )
+    solution = solve_and_check(problem)
+    assert solution.shifts_of("n") == {"west-clinic"}
+    assert [u.shift_id for u in solution.unmet] == ["west-patrol"]

@@ -119,13 +119,15 @@ def test_planning_territory_keeps_people_in_their_community_but_professionals_st
 ) -> None:
     st = Street1(session)
     v = st.person("志愿者", grid=st.b1)
-    n = st.person("护士", grid=st.a1, category=Category.PROFESSIONAL)
+    n = st.person("护士", grid=st.a1, category=Category.PROFESSIONAL, skills={"nurse": None})
     people = {
         x.id: x
         for x in build_problem(session=session, street_id=st.street.id, week_start=WEEK).problem.people
     }
     assert people[str(v.id)].communities == frozenset({str(st.b.id)})
-    assert people[str(n.id)].communities is None
+    assert people[str(n.id)].communities == frozenset({str(st.a.id)})
+    assert people[str(n.id)].street_wide_skills == frozenset({"nurse"})
+    assert people[str(v.id)].street_wide_skills == frozenset()
     assert "professional" in people[str(n.id)].tags
 
 
