@@ -108,7 +108,12 @@ def _eligibility(problem: Problem, w: _Worked) -> Iterator[str]:
         if absence.overlaps(s.start, s.end):
             yield f"eligibility: {where} overlaps absence [{absence.start}, {absence.end})"
     roams = skill is not None and skill in p.street_wide_skills
-    if p.communities is not None and s.community_id is not None and s.community_id not in p.communities and not roams:
+    if (
+        p.communities is not None
+        and s.community_id is not None
+        and s.community_id not in p.communities
+        and not roams
+    ):
         yield f"eligibility: {where} is in community {s.community_id!r}, outside the person's communities"
     if p.no_night and s.night:
         yield f"eligibility: {where} is a night shift and the person has no_night"

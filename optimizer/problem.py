@@ -90,7 +90,9 @@ class Person:
     fair_share_minutes: int | None = None
 
     def skill_valid(self, skill: str, at_minute: int) -> bool:
-        return any(s.name == skill and (s.valid_until is None or s.valid_until >= at_minute) for s in self.skills)
+        return any(
+            s.name == skill and (s.valid_until is None or s.valid_until >= at_minute) for s in self.skills
+        )
 
     def max_shifts_of_type(self, task_type: str) -> int | None:
         for kind, limit in self.max_shifts_by_type:

@@ -284,6 +284,11 @@ def publish_roster(*, session: Session, roster_id: int, now: datetime, actor: st
             a.updated_at = now
     session.flush()
     notify_flows.on_publish(session=session, roster=roster, previous=current, now=now)
+    # The standby list (备勤) is drawn with every published roster. Imported here: standby builds on
+    # this module's services.
+    from scheduler.resilience import standby as standby_service
+
+    standby_service.generate_standby(session=session, roster_id=roster.id, now=now, actor=actor)
     audit.record(
         session=session,
         at=now,

@@ -138,3 +138,18 @@ def test_replan_refuses_a_draft(session: Session) -> None:
     )
     with pytest.raises(Conflict):
         service.replan(session=session, roster_id=r.id, now=NOW, params=TEST_PARAMS)
+
+
+def test_publishing_draws_the_standby_list_from_people_not_on_duty(session: Session) -> None:
+    from scheduler.resilience.models import StandbyEntry
+
+    st = small_street(session)
+    st.shift(0, "19:00", "21:00")
+    r = service.generate_roster(
+        session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS
+    )
+    service.publish_roster(session=session, roster_id=r.id, now=NOW)
+    on_duty_monday = {a.person_id for a in r.assignments}
+    standby = session.scalars(select(StandbyEntry).where(StandbyEntry.roster_id == r.id)).all()
+    assert standby
+    assert not {e.person_id for e in standby if e.day == WEEK} & on_duty_monday
