@@ -113,8 +113,12 @@ def _over_daily_limit(session: Session, row: OutboxMessage, now: datetime, limit
 
 # Claims are taken this many at a time, in one transaction: on SQLite every commit is a disk sync,
 # and a claim per message doubled them. Each result is still recorded on its own, right after
-# its send, so a crash leaves at most one message to reconcile.
+# its send; after a crash the rest of the batch is claimed again once the lease runs out, and each
+# is looked up at the provider before it is sent.
 CLAIM_BATCH = 50
+# Why stop early: once a claim's lease runs out another dispatcher may take the message over, so
+# a batch is only worked on for half the lease; what is left waits for the lease to run out.
+SEND_WINDOW = outbox.DEFAULT_LEASE / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +232,9 @@ def dispatch_ids(
         )
         outcomes += skipped
         for item in ready:
+            if clock.now() - now >= SEND_WINDOW:
+                outcomes["left_for_later"] += 1
+                continue
             outcomes[
                 _send_and_record(
                     sessions=sessions,

@@ -244,3 +244,22 @@ def test_two_dispatchers_at_once_send_each_message_once(db_url: str, tmp_path: P
         assert len(keys) == 10 and len(set(keys)) == 10  # every offer once, none twice
     finally:
         engine.dispose()
+
+
+class TickingClock(MovableClock):
+    """Each reading is a minute later: a slow provider, seen from the dispatcher."""
+
+    def now(self) -> datetime:
+        self.at = self.at + timedelta(minutes=1)
+        return self.at
+
+
+def test_a_slow_batch_stops_before_its_claims_can_be_taken_over(session: Session, tmp_path: Path) -> None:
+    published_roster(session, shifts=3, emails=False)
+    outcomes = run(session, tmp_path, TickingClock())
+    assert outcomes == {"sent": 1, "left_for_later": 2}
+    left = [r for r in outbox_rows(session, kind="offer") if r.status is OutboxStatus.CLAIMED]
+    assert len(left) == 2  # never sent: they wait for their lease, then go out once
+    later = MovableClock(NOW + timedelta(minutes=10))
+    assert run(session, tmp_path, later) == {"sent": 2}
+    assert len((tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()) == 3
