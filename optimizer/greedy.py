@@ -87,9 +87,48 @@ def _take(problem: Problem, load: _Load, s: Shift) -> None:
 
 def greedy_roster(problem: Problem) -> list[Assignment] | None:
     """A roster that keeps every hard rule, or None when pins or minimum rules make that unsure."""
-    people = {p.id: p for p in problem.people}
     if any(_has_minimums(p) for p in problem.people):
         return None
+    pins = [Assignment(pin.person_id, pin.shift_id, -1) for pin in problem.pins if pin.assigned]
+    return _fill(problem, pins, pins_only=True)
+
+
+def extend_roster(problem: Problem, roster: list[Assignment]) -> list[Assignment]:
+    """``roster`` (which keeps every hard rule) plus whatever more the greedy can fill; unchanged
+    when minimum-work rules are about (one more day could break a minimum run of days off)."""
+    if any(_has_minimums(p) for p in problem.people):
+        return list(roster)
+    return _fill(problem, roster, pins_only=False) or list(roster)
+
+
+def repair_roster(problem: Problem, roster: list[Assignment], people: set[str]) -> list[Assignment]:
+    """Keep every assignment of people outside ``people``; for those in it, keep pinned ones first,
+    then the rest in time order while each still fits their hard rules, and drop the others.
+
+    Used after solving parts in which street-wide people were copied into several parts: each copy
+    kept its own rules, so together they may overbook the person.
+    """
+    pinned = {(pin.person_id, pin.shift_id) for pin in problem.pins if pin.assigned}
+    shifts = {s.id: s for s in problem.shifts}
+    people_by_id = {p.id: p for p in problem.people}
+    kept = [a for a in roster if a.person_id not in people]
+    loads: dict[str, _Load] = defaultdict(_Load)
+    mine = sorted(
+        (a for a in roster if a.person_id in people),
+        key=lambda a: ((a.person_id, a.shift_id) not in pinned, shifts[a.shift_id].start, a.shift_id),
+    )
+    for a in mine:
+        s, load = shifts[a.shift_id], loads[a.person_id]
+        if (a.person_id, a.shift_id) in pinned or _fits(problem, people_by_id[a.person_id], load, s):
+            _take(problem, load, s)
+            kept.append(a)
+    return kept
+
+
+def _fill(problem: Problem, start: list[Assignment], *, pins_only: bool) -> list[Assignment] | None:
+    """Take ``start`` (demand_index -1: any line the person is eligible for), then fill every
+    line left, hardest first. None when a starting pair cannot be placed."""
+    people = {p.id: p for p in problem.people}
     candidates: dict[tuple[str, int], list[Person]] = defaultdict(list)
     for person, shift, line in eligible_triples(problem):
         candidates[shift.id, line].append(person)
@@ -98,12 +137,14 @@ def greedy_roster(problem: Problem) -> list[Assignment] | None:
     filled: dict[tuple[str, int], int] = defaultdict(int)
     out: list[Assignment] = []
     tags_on: dict[str, list[frozenset[str]]] = defaultdict(list)  # shift -> tags of the people on it
-    for pin in problem.pins:
-        if not pin.assigned:
-            continue
-        s, p = shifts[pin.shift_id], people[pin.person_id]
-        line = next((d for d in range(len(s.demands)) if p in candidates[s.id, d]), None)
-        if line is None or not _fits(problem, p, loads[p.id], s):
+    for a in start:
+        s, p = shifts[a.shift_id], people[a.person_id]
+        line = (
+            a.demand_index
+            if a.demand_index >= 0
+            else next((d for d in range(len(s.demands)) if p in candidates[s.id, d]), None)
+        )
+        if line is None or (pins_only and not _fits(problem, p, loads[p.id], s)):
             return None
         _take(problem, loads[p.id], s)
         filled[s.id, line] += 1

@@ -14,10 +14,10 @@ from ortools.sat.python.cp_model_helper import SatParameters
 
 from optimizer.builder import RosterModel, build
 from optimizer.check import check
-from optimizer.decompose import Part, empty_roster_cost, split
+from optimizer.decompose import Part, bridge_people, empty_roster_cost, split
 from optimizer.eligibility import eligible_triples
 from optimizer.explain import explain
-from optimizer.greedy import greedy_roster
+from optimizer.greedy import extend_roster, greedy_roster, repair_roster
 from optimizer.params import SolveParams
 from optimizer.problem import Problem
 from optimizer.solution import Assignment, PenaltyLine, Progress, Solution, SolveStats, SolveStatus
@@ -346,6 +346,26 @@ def _join(problem: Problem, parts: list[Part], results: list[_PartResult], run: 
     )
     if status == SolveStatus.NO_ROSTER:
         return Solution(status, (), (), (), 0, sum(r.bound for r in results), stats)
-    unmet = explain(problem, assignments)
     bound = sum(r.bound for r in results)
+    bridges = bridge_people(parts)
+    if bridges:
+        return _join_bridged(problem, list(assignments), bridges, bound, stats)
+    unmet = explain(problem, assignments)
     return Solution(status, assignments, unmet, breakdown, objective, bound, stats)
+
+
+def _join_bridged(
+    problem: Problem, roster: list[Assignment], bridges: set[str], bound: int, stats: SolveStats
+) -> Solution:
+    """Parts solved with copies of street-wide people (decompose.split): keep each person's
+    assignments that still fit their rules across parts, fill what that freed with the greedy,
+    and score the whole roster with the independent checker. The parts' bounds stay valid (each
+    part was a relaxation), so the gap is honest."""
+    roster = extend_roster(problem, repair_roster(problem, roster, bridges))
+    report = check(problem, Solution(SolveStatus.FEASIBLE, tuple(roster), (), (), 0, 0))
+    bound = min(bound, report.objective)
+    status = SolveStatus.OPTIMAL if bound == report.objective else SolveStatus.FEASIBLE
+    assignments = tuple(roster)
+    return Solution(
+        status, assignments, explain(problem, assignments), report.breakdown, report.objective, bound, stats
+    )
