@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
@@ -112,12 +114,14 @@ def test_cli_account_create_makes_a_scoped_account_and_refuses_bad_input(db_url:
 
     run(db_url, "seed", "demo", "--people", "20", "--grids", "2")
     created = CliRunner().invoke(
-        main, ["--db", db_url, "account", "create", "lina", "--role", "street_coordinator", "--scope", "1"],
+        main,
+        ["--db", db_url, "account", "create", "lina", "--role", "street_coordinator", "--scope", "1"],
         input="a-long-password\na-long-password\n",
     )
     assert created.exit_code == 0, created.output
     short = CliRunner().invoke(
-        main, ["--db", db_url, "account", "create", "bob", "--role", "street_coordinator", "--scope", "1"],
+        main,
+        ["--db", db_url, "account", "create", "bob", "--role", "street_coordinator", "--scope", "1"],
         input="short\nshort\n",
     )
     assert short.exit_code == 2 and "password_too_short" in short.output
@@ -126,3 +130,41 @@ def test_cli_account_create_makes_a_scoped_account_and_refuses_bad_input(db_url:
         names = set(s.scalars(select(StaffAccount.username)))
     engine.dispose()
     assert names == {"lina"}
+
+
+def test_cli_serve_runs_the_dispatcher_in_process_in_the_embedded_default(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time as clock
+
+    from scheduler.outbox.models import OutboxMessage, OutboxStatus
+    from web.cli import Context, _start_inprocess_dispatcher
+
+    monkeypatch.setenv("GRIDROSTER_QUIET_HOURS", "off")
+    monkeypatch.setenv("GRIDROSTER_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("GRIDROSTER_SMS_OUTBOX_LOG", str(tmp_path / "sms.jsonl"))
+    monkeypatch.setenv("GRIDROSTER_MAIL_OUTBOX_DIR", str(tmp_path / "mail"))
+    assert run(db_url, "seed", "demo", "--people", "40", "--grids", "4").exit_code == 0
+    generated = run(
+        db_url, "roster", "generate", "--week", "2026-W49", "--seconds", "2", "--deterministic", "--json"
+    )
+    roster_id = json.loads(generated.output)["roster_id"]
+    assert run(db_url, "roster", "publish", str(roster_id)).exit_code == 0
+
+    ctx = Context(db_url)
+    stop = threading.Event()
+    thread = _start_inprocess_dispatcher(ctx, interval=0.2, stop=stop)
+    try:
+        deadline = clock.monotonic() + 60
+        while clock.monotonic() < deadline:
+            with ctx.sessions() as s:
+                statuses = set(s.scalars(select(OutboxMessage.status)))
+            if OutboxStatus.SENT in statuses:
+                break
+            clock.sleep(0.2)
+        assert OutboxStatus.SENT in statuses
+        assert (tmp_path / "sms.jsonl").exists()
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        ctx.close()

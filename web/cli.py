@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
+import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -485,8 +488,30 @@ def _serve(ctx: Context, host: str, port: int, *, demo: bool) -> None:
     from web import create_app
 
     app = create_app({"DATABASE_URL": ctx.url})
+    if not os.environ.get("GRIDROSTER_REDIS_URL"):
+        _start_inprocess_dispatcher(ctx)
     click.echo(f"gridroster web app on http://{host}:{port}/")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+def _start_inprocess_dispatcher(
+    ctx: Context, interval: float = 30.0, stop: threading.Event | None = None
+) -> threading.Thread:
+    """The embedded default: the same dispatch pass as `gridroster notify dispatch`, in a thread of
+    the web process, so declines are re-offered and messages go out without a second command."""
+    stop = stop or threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                _notify_pass(ctx)
+            except Exception as exc:  # a failed pass must not stop the next one
+                click.echo(f"notify: pass failed: {exc.__class__.__name__}: {exc}", err=True)
+            stop.wait(interval)
+
+    thread = threading.Thread(target=loop, name="gridroster-dispatcher", daemon=True)
+    thread.start()
+    return thread
 
 
 # --- benchmarks -----------------------------------------------------------------------------------
