@@ -363,6 +363,13 @@ def _join_bridged(
     part was a relaxation), so the gap is honest."""
     roster = extend_roster(problem, repair_roster(problem, roster, bridges))
     report = check(problem, Solution(SolveStatus.FEASIBLE, tuple(roster), (), (), 0, 0))
+    # The repair can cost more than the parts gained (copies that all chose the same nurse): the
+    # whole problem's greedy roster is the floor.
+    whole = greedy_roster(problem)
+    if whole is not None:
+        other = check(problem, Solution(SolveStatus.FEASIBLE, tuple(whole), (), (), 0, 0))
+        if not other.violations and other.objective < report.objective:
+            roster, report = whole, other
     bound = min(bound, report.objective)
     status = SolveStatus.OPTIMAL if bound == report.objective else SolveStatus.FEASIBLE
     assignments = tuple(roster)
