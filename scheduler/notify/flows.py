@@ -175,32 +175,7 @@ def notify_shift_changed(
     shift = session.get(Shift, shift_id)
     if shift is None:
         return 0
-    queued = 0
-    for a in _live_on_shift(session, shift_id):
-        a.revision += 1
-        a.updated_at = now
-        queued += content.queue_sms(
-            session=session,
-            kind="change",
-            shift=shift,
-            person=a.person,
-            revision=a.revision,
-            now=now,
-            render=lambda f: templates.change(f, lang=_lang(s)),
-            offer=None,
-            settings=s,
-            roster_id=a.roster_id,
-        )
-        queued += content.queue_invite(
-            session=session,
-            kind="change",
-            shift=shift,
-            person=a.person,
-            sequence=a.revision,
-            now=now,
-            settings=s,
-            roster_id=a.roster_id,
-        )
+    queued = _tell_everyone_on(session=session, shift=shift, kind="change", now=now, settings=s)
     audit.record(
         session=session,
         at=now,
@@ -227,33 +202,7 @@ def cancel_shift(
     if shift is None or shift.cancelled:
         return 0
     shift.cancelled = True
-    queued = 0
-    for a in _live_on_shift(session, shift_id):
-        a.revision += 1
-        a.updated_at = now
-        queued += content.queue_sms(
-            session=session,
-            kind="cancel",
-            shift=shift,
-            person=a.person,
-            revision=a.revision,
-            now=now,
-            render=lambda f: templates.cancel(f, lang=_lang(s)),
-            offer=None,
-            settings=s,
-            roster_id=a.roster_id,
-        )
-        queued += content.queue_invite(
-            session=session,
-            kind="cancel",
-            shift=shift,
-            person=a.person,
-            sequence=a.revision,
-            now=now,
-            settings=s,
-            roster_id=a.roster_id,
-            method="CANCEL",
-        )
+    queued = _tell_everyone_on(session=session, shift=shift, kind="cancel", now=now, settings=s)
     session.flush()
     audit.record(
         session=session,
@@ -311,4 +260,40 @@ def schedule_reminders(*, session: Session, now: datetime, settings: NotifySetti
                 not_before=max(at, now),
                 key_suffix=f":{reminder.name}",
             )
+    return queued
+
+
+def _tell_everyone_on(
+    *, session: Session, shift: Shift, kind: str, now: datetime, settings: NotifySettings
+) -> int:
+    """Raise SEQUENCE for everyone on the shift and queue the SMS notice and the calendar update
+    (REQUEST for a change, METHOD:CANCEL for a cancellation); returns how many were queued."""
+    render = templates.change if kind == "change" else templates.cancel
+    queued = 0
+    for a in _live_on_shift(session, shift.id):
+        a.revision += 1
+        a.updated_at = now
+        queued += content.queue_sms(
+            session=session,
+            kind=kind,
+            shift=shift,
+            person=a.person,
+            revision=a.revision,
+            now=now,
+            render=lambda f: render(f, lang=_lang(settings)),
+            offer=None,
+            settings=settings,
+            roster_id=a.roster_id,
+        )
+        queued += content.queue_invite(
+            session=session,
+            kind=kind,
+            shift=shift,
+            person=a.person,
+            sequence=a.revision,
+            now=now,
+            settings=settings,
+            roster_id=a.roster_id,
+            method="CANCEL" if kind == "cancel" else "REQUEST",
+        )
     return queued

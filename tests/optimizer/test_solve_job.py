@@ -106,7 +106,7 @@ def test_solve_job_hints_the_previous_roster_and_keeps_it():
     )
     second = solve_and_check(again)
     changed = sum(b.amount for b in second.breakdown if b.kind == "change")
-    assert 1 <= changed <= 4  # the decline moves one cell, and maybe a short chain behind it
+    assert 0 < changed <= 4  # the decline moves one cell, and maybe a short chain behind it
 
 
 def test_solve_job_returns_no_roster_when_pins_contradict_the_rules():
