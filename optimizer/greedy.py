@@ -130,8 +130,8 @@ def _fill(problem: Problem, start: list[Assignment], *, pins_only: bool) -> list
     line left, hardest first. None when a starting pair cannot be placed."""
     people = {p.id: p for p in problem.people}
     candidates: dict[tuple[str, int], list[Person]] = defaultdict(list)
-    for person, shift, line in eligible_triples(problem):
-        candidates[shift.id, line].append(person)
+    for person, shift, index in eligible_triples(problem):
+        candidates[shift.id, index].append(person)
     shifts = {s.id: s for s in problem.shifts}
     loads: dict[str, _Load] = defaultdict(_Load)
     filled: dict[tuple[str, int], int] = defaultdict(int)
@@ -139,7 +139,7 @@ def _fill(problem: Problem, start: list[Assignment], *, pins_only: bool) -> list
     tags_on: dict[str, list[frozenset[str]]] = defaultdict(list)  # shift -> tags of the people on it
     for a in start:
         s, p = shifts[a.shift_id], people[a.person_id]
-        line = (
+        line: int | None = (
             a.demand_index
             if a.demand_index >= 0
             else next((d for d in range(len(s.demands)) if p in candidates[s.id, d]), None)

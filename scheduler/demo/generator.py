@@ -148,7 +148,8 @@ def seed_demo(*, session: Session, size: DemoSize, today: date) -> SeedSummary:
                 risk_level=risk,
             )
         )
-    session.add_all(communities + grids)
+    session.add_all(communities)
+    session.add_all(grids)
     session.flush()
 
     grids_by_community: dict[int, list[Grid]] = {}
