@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -121,28 +122,17 @@ def check_in(
     if a.status is AssignmentStatus.OFFERED:
         a.status = AssignmentStatus.CONFIRMED
     a.updated_at = now
-    record = Attendance(
-        shift_id=a.shift_id,
-        person_id=a.person_id,
-        roster_id=a.roster_id,
-        status=AttendanceStatus.CHECKED_IN,
-        check_in_at=when,
-        check_in_via=via,
-        recorded_by=actor,
-        updated_at=now,
-    )
-    session.add(record)
-    session.flush()
-    audit.record(
+    return _new_record(
         session=session,
-        at=now,
+        a=a,
+        status=AttendanceStatus.CHECKED_IN,
+        now=now,
         actor=actor,
         action="attendance.check_in",
-        entity="assignment",
-        entity_id=a.id,
         detail={"via": via.value, "at": when.isoformat()},
+        check_in_at=when,
+        check_in_via=via,
     )
-    return record
 
 
 def check_out(
@@ -213,13 +203,37 @@ def mark_no_show(*, session: Session, assignment_id: int, now: datetime, actor: 
         )
     a.status = AssignmentStatus.NO_SHOW
     a.updated_at = now
+    return _new_record(
+        session=session,
+        a=a,
+        status=AttendanceStatus.NO_SHOW,
+        now=now,
+        actor=actor,
+        action="attendance.no_show",
+        detail={},
+    )
+
+
+def _new_record(
+    *,
+    session: Session,
+    a: Assignment,
+    status: AttendanceStatus,
+    now: datetime,
+    actor: str,
+    action: str,
+    detail: dict[str, Any],
+    **fields: Any,
+) -> Attendance:
+    """Store the attendance row of an assignment and audit it in the caller's transaction."""
     record = Attendance(
         shift_id=a.shift_id,
         person_id=a.person_id,
         roster_id=a.roster_id,
-        status=AttendanceStatus.NO_SHOW,
+        status=status,
         recorded_by=actor,
         updated_at=now,
+        **fields,
     )
     session.add(record)
     session.flush()
@@ -227,10 +241,10 @@ def mark_no_show(*, session: Session, assignment_id: int, now: datetime, actor: 
         session=session,
         at=now,
         actor=actor,
-        action="attendance.no_show",
+        action=action,
         entity="assignment",
         entity_id=a.id,
-        detail={},
+        detail=detail,
     )
     return record
 
