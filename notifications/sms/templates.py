@@ -100,40 +100,60 @@ def offer(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
     return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
 
 
-def change(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
-    """The time or place of a shift this person holds has changed."""
+# The plain notices: one text per language, filled with name, duty, when, place and link.
+NOTICES: dict[str, tuple[str, str]] = {
+    "change": (
+        "{name}：您的{duty}安排有变，现为{when} {place}。详情：{link}",
+        "{name}: your {duty} shift has changed to {when}, {place}. Details: {link}",
+    ),
+    "cancel": (
+        "{name}：{when} {place} {duty}已取消，无需前往。",
+        "{name}: {duty}, {when}, {place} is called off. No need to come.",
+    ),
+    "reminder": (
+        "{name}：提醒您{when}在{place}{duty}。详情：{link}",
+        "{name}: reminder, {duty} {when}, {place}. Details: {link}",
+    ),
+    "not_needed": (
+        "{name}：{when} {place} {duty}人员已满，无需前往，谢谢。",
+        "{name}: {duty}, {when}, {place} is now fully staffed. No need to come, thank you.",
+    ),
+    "confirmed_ack": (
+        "已确认：{when} {place} {duty}。谢谢！",
+        "Accepted: {duty}, {when}, {place}. Thank you!",
+    ),
+    "declined_ack": (
+        "已收到，您不参加{when} {place} {duty}。",
+        "Noted: you will not do {duty}, {when}, {place}.",
+    ),
+}
+
+
+def _notice(kind: str, facts: ShiftFacts, *, lang: Lang) -> str:
+    zh, en = NOTICES[kind]
 
     def render(f: ShiftFacts) -> str:
-        when = format_when(f, lang=lang)
-        if lang is Lang.ZH:
-            return f"{f.name}：您的{f.duty}安排有变，现为{when} {f.place}。详情：{f.link}"
-        return f"{f.name}: your {f.duty} shift has changed to {when}, {f.place}. Details: {f.link}"
+        text = zh if lang is Lang.ZH else en
+        return text.format(
+            name=f.name, duty=f.duty, when=format_when(f, lang=lang), place=f.place, link=f.link
+        )
 
     return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
+
+
+def change(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
+    """The time or place of a shift this person holds has changed."""
+    return _notice("change", facts, lang=lang)
 
 
 def cancel(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
     """A shift this person held no longer happens (or is no longer theirs)."""
-
-    def render(f: ShiftFacts) -> str:
-        when = format_when(f, lang=lang)
-        if lang is Lang.ZH:
-            return f"{f.name}：{when} {f.place} {f.duty}已取消，无需前往。"
-        return f"{f.name}: {f.duty}, {when}, {f.place} is called off. No need to come."
-
-    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
+    return _notice("cancel", facts, lang=lang)
 
 
 def reminder(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
     """A confirmed shift is coming up."""
-
-    def render(f: ShiftFacts) -> str:
-        when = format_when(f, lang=lang)
-        if lang is Lang.ZH:
-            return f"{f.name}：提醒您{when}在{f.place}{f.duty}。详情：{f.link}"
-        return f"{f.name}: reminder, {f.duty} {when}, {f.place}. Details: {f.link}"
-
-    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
+    return _notice("reminder", facts, lang=lang)
 
 
 def surge_call(facts: ShiftFacts, *, needed: int, lang: Lang = Lang.ZH) -> str:
@@ -155,35 +175,14 @@ def surge_call(facts: ShiftFacts, *, needed: int, lang: Lang = Lang.ZH) -> str:
 
 def not_needed(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
     """A call this person answered was filled by others; they need not come."""
-
-    def render(f: ShiftFacts) -> str:
-        when = format_when(f, lang=lang)
-        if lang is Lang.ZH:
-            return f"{f.name}：{when} {f.place} {f.duty}人员已满，无需前往，谢谢。"
-        return f"{f.name}: {f.duty}, {when}, {f.place} is now fully staffed. No need to come, thank you."
-
-    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
+    return _notice("not_needed", facts, lang=lang)
 
 
 def confirmed_ack(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
     """Answer to a confirmation."""
-
-    def render(f: ShiftFacts) -> str:
-        when = format_when(f, lang=lang)
-        if lang is Lang.ZH:
-            return f"已确认：{when} {f.place} {f.duty}。谢谢！"
-        return f"Accepted: {f.duty}, {when}, {f.place}. Thank you!"
-
-    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
+    return _notice("confirmed_ack", facts, lang=lang)
 
 
 def declined_ack(facts: ShiftFacts, *, lang: Lang = Lang.ZH) -> str:
     """Answer to a decline."""
-
-    def render(f: ShiftFacts) -> str:
-        when = format_when(f, lang=lang)
-        if lang is Lang.ZH:
-            return f"已收到，您不参加{when} {f.place} {f.duty}。"
-        return f"Noted: you will not do {f.duty}, {when}, {f.place}."
-
-    return fit(render, facts, lang=lang, max_segments=MAX_OFFER_SEGMENTS)
+    return _notice("declined_ack", facts, lang=lang)
