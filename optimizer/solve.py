@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model_helper import SatParameters
 
 from optimizer.builder import RosterModel, build
-from optimizer.check import check
+from optimizer.check import CheckReport, check
 from optimizer.decompose import Part, bridge_people, empty_roster_cost, split
 from optimizer.eligibility import eligible_triples
 from optimizer.explain import explain
@@ -244,7 +244,7 @@ def _greedy_part(problem: Problem) -> _PartResult | None:
     roster = greedy_roster(problem)
     if roster is None:
         return None
-    report = check(problem, Solution(SolveStatus.FEASIBLE, tuple(roster), (), (), 0, 0))
+    report = _score(problem, roster)
     if report.violations:
         return None
     return _PartResult(SolveStatus.FEASIBLE, roster, list(report.breakdown), report.objective, 0)
@@ -362,12 +362,12 @@ def _join_bridged(
     and score the whole roster with the independent checker. The parts' bounds stay valid (each
     part was a relaxation), so the gap is honest."""
     roster = extend_roster(problem, repair_roster(problem, roster, bridges))
-    report = check(problem, Solution(SolveStatus.FEASIBLE, tuple(roster), (), (), 0, 0))
+    report = _score(problem, roster)
     # The repair can cost more than the parts gained (copies that all chose the same nurse): the
     # whole problem's greedy roster is the floor.
     whole = greedy_roster(problem)
     if whole is not None:
-        other = check(problem, Solution(SolveStatus.FEASIBLE, tuple(whole), (), (), 0, 0))
+        other = _score(problem, whole)
         if not other.violations and other.objective < report.objective:
             roster, report = whole, other
     bound = min(bound, report.objective)
@@ -376,3 +376,8 @@ def _join_bridged(
     return Solution(
         status, assignments, explain(problem, assignments), report.breakdown, report.objective, bound, stats
     )
+
+
+def _score(problem: Problem, roster: list[Assignment]) -> CheckReport:
+    """The independent checker's verdict and objective for a roster built outside CP-SAT."""
+    return check(problem, Solution(SolveStatus.FEASIBLE, tuple(roster), (), (), 0, 0))
