@@ -192,7 +192,8 @@ def print_summary(summary: dict[str, Any], *, limit: int = 20) -> None:
         f"roster {summary['roster_id']} · {summary['week']} v{summary['version']} · {summary['status']}\n"
         f"filled / required: {summary['filled']} / {summary['required']}\n"
         f"objective {summary['objective']} · bound {summary['bound']} · "
-        f"gap {gap * 100 if gap is not None else 0:.2f}% · {summary['seconds'] or 0:.1f} s · {summary['solve_status']}"
+        f"gap {gap * 100 if gap is not None else 0:.2f}% · {summary['seconds'] or 0:.1f} s · "
+        f"{summary['solve_status']}"
     )
     unmet = summary["unmet"]
     reasons = Counter(u["reason"] for u in unmet)
@@ -219,9 +220,10 @@ def roster_generate(ctx: Context, week: str | None, street: int | None, seconds:
     try:
         week_start = parse_iso_week(week) if week else next_monday(ctx.today())
         with transaction(ctx.sessions) as session:
-            r = service.generate_roster(session=session, street_id=_street_id(session, street), week_start=week_start,
-                                        now=ctx.clock.now(), params=_params(seconds, workers, deterministic),
-                                        actor="cli")
+            r = service.generate_roster(
+                session=session, street_id=_street_id(session, street), week_start=week_start,
+                now=ctx.clock.now(), params=_params(seconds, workers, deterministic), actor="cli",
+            )
             summary = roster_summary(session, r.id)
     except DomainError as error:
         fail(error)
@@ -317,7 +319,8 @@ def demo(ctx: Context, no_serve: bool, people: int, grids: int, seconds: float, 
         click.echo(f"generating the roster of {iso_week(week_start)} ({seconds:.0f} s at most) …")
         with transaction(ctx.sessions) as session:
             r = service.generate_roster(session=session, street_id=street_id, week_start=week_start,
-                                        now=ctx.clock.now(), params=SolveParams(seconds=seconds), actor="demo")
+                                        now=ctx.clock.now(), params=SolveParams(seconds=seconds),
+                                        actor="demo")
             service.publish_roster(session=session, roster_id=r.id, now=ctx.clock.now(), actor="demo")
             roster_id = r.id
     else:
@@ -428,8 +431,6 @@ def _notify_pass(ctx: Context) -> None:
 @pass_ctx
 def notify_dispatch(ctx: Context, once: bool, interval: float) -> None:
     """Re-offer declined and unanswered shifts, queue reminders, send everything due."""
-    import time
-
     while True:
         _notify_pass(ctx)
         if once:
@@ -526,7 +527,8 @@ def bench() -> None:
 @click.option("--seconds", default=60.0, show_default=True, type=click.FloatRange(0.1, 36000))
 @click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64))
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster CSV to write.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Roster CSV to write.")
 def bench_curtois(file: Path, seconds: float, workers: int, as_json: bool, out: Path | None) -> None:
     """Solve a Curtois & Qu instance with the same optimizer and check it independently."""
     from optimizer.bench_curtois import run_curtois
@@ -631,6 +633,9 @@ def roster_resilience(ctx: Context, roster_id: int, rates: str, samples: int, se
 
 # --- end of ledgers and resilience ----------------------------------------------------------------
 
+
+# Commands kept in their own modules; they import `main`, `bench` and `pass_ctx` from here.
+from web import cli_city, cli_surge  # noqa: E402,F401
 
 if __name__ == "__main__":
     main()
