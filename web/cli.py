@@ -522,6 +522,20 @@ def bench() -> None:
     """Benchmarks that print figures (never timed tests)."""
 
 
+def bench_machine() -> dict[str, Any]:
+    """What a benchmark figure was measured on: the code's commit and the machine's cores."""
+    import subprocess
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).resolve().parent,
+            capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        commit = "unknown"
+    return {"commit": commit, "cores": os.cpu_count() or 1}
+
+
 @bench.command("curtois")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--seconds", default=60.0, show_default=True, type=click.FloatRange(0.1, 36000))
@@ -534,6 +548,7 @@ def bench_curtois(file: Path, seconds: float, workers: int, as_json: bool, out: 
     from optimizer.bench_curtois import run_curtois
 
     result = run_curtois(file, seconds=seconds, workers=workers, out=out)
+    result |= bench_machine()
     click.echo(json.dumps(result) if as_json else "  ".join(f"{k}={v}" for k, v in result.items()))
 
 
@@ -551,6 +566,7 @@ def bench_street(people: int, grids: int, days: int, seconds: float, workers: in
     from scheduler.bench import run_street
 
     result = run_street(people=people, grids=grids, seconds=seconds, workers=workers, seed=seed_value)
+    result |= bench_machine()
     click.echo(json.dumps(result) if as_json else "  ".join(f"{k}={v}" for k, v in result.items()))
 
 
