@@ -20,6 +20,14 @@ from scheduler.rosters.models import (
     TemplateDemand,
     UnmetDemand,
 )
+from scheduler.surge.models import (
+    DepartmentRequest,
+    SurgeBlock,
+    SurgeCall,
+    SurgeNeed,
+    SurgeNotice,
+    SurgeOffer,
+)
 from scheduler.territory.models import Community, District, Grid, Street
 
 __all__ = [
@@ -51,4 +59,10 @@ __all__ = [
     "OutboxMessage",
     "Attendance",
     "StandbyEntry",
+    "DepartmentRequest",
+    "SurgeBlock",
+    "SurgeCall",
+    "SurgeNeed",
+    "SurgeNotice",
+    "SurgeOffer",
 ]
