@@ -93,6 +93,7 @@ def configure_blueprints(app: Flask) -> None:
     from web.coordinator.views import bp as coordinator_bp
     from web.feeds.views import bp as feeds_bp
     from web.hooks.views import bp as hooks_bp
+    from web.ledgers.views import bp as ledgers_bp
     from web.me import offers as _me_offers  # noqa: F401  (adds confirm / decline to the /me blueprint)
     from web.me.views import bp as me_bp
     from web.offers.views import bp as offers_bp
@@ -101,6 +102,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(coordinator_bp)
     app.register_blueprint(rosters_bp)
+    app.register_blueprint(ledgers_bp)
     app.register_blueprint(me_bp, url_prefix="/me")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # bearer tokens, never cookies: a cross-site page cannot send one
