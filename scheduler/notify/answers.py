@@ -106,6 +106,10 @@ def respond(
         return UNKNOWN_LINK
     actor = f"person:{offer.person_id}"
     a = current_assignment(session=session, offer=offer)
+    if a is not None:
+        # Row lock, then re-read: two answers at once (a double tap, link and SMS) are taken one after
+        # the other and the second sees the first's status, so a shift is never confirmed twice.
+        session.refresh(a, with_for_update=True)
     shift = session.get(Shift, offer.shift_id)
     assert shift is not None
     if a is None or shift.cancelled or shift.starts_at <= now:

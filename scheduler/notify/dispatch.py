@@ -136,8 +136,20 @@ def _claim_batch(
     ready: list[_Ready] = []
     outcomes: Counter[str] = Counter()
     with transaction(sessions) as session:
+        # PostgreSQL: lock the batch's rows, skipping those another dispatcher's claim transaction holds,
+        # so many dispatchers work side by side instead of queueing on each other's row locks (SQLite
+        # has one writer and no row locks: the clause is left out there). The conditional UPDATE in
+        # outbox.claim still decides who owns a row.
+        free = set(
+            session.scalars(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.id.in_(ids))
+                .order_by(OutboxMessage.id)
+                .with_for_update(skip_locked=True)
+            )
+        )
         for message_id in ids:
-            if not outbox.claim(session=session, message_id=message_id, now=now):
+            if message_id not in free or not outbox.claim(session=session, message_id=message_id, now=now):
                 outcomes["skipped"] += 1  # another dispatcher has it
                 continue
             row = session.get(OutboxMessage, message_id)

@@ -105,6 +105,7 @@ def run_generate_job(
         street_id = int(job.params["street_id"])
         week_start = date.fromisoformat(job.params["week_start"])
         seconds = float(job.params.get("seconds", 10))
+        exclude_people = frozenset(int(p) for p in job.params.get("exclude_people", ()))
         actor = job.created_by
     stop = threading.Event()
     done = threading.Event()
@@ -140,6 +141,7 @@ def run_generate_job(
                 actor=actor,
                 on_progress=on_progress,
                 stop=stop,
+                exclude_people=exclude_people,
             )
             result = {
                 "roster_id": roster.id,

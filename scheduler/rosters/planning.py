@@ -144,17 +144,19 @@ def build_problem(
     previous: Roster | None = None,
     rules: PlanningRules | None = None,
     forbid: Iterable[tuple[int, int]] = (),
+    exclude_people: frozenset[int] = frozenset(),
 ) -> PlanningInput:
     """Turn the street's week into an optimizer Problem.
 
     ``previous`` (a published roster) makes it a re-plan: its confirmed and locked assignments are
     pinned, its declined ones forbidden, and every change to it is penalised. ``forbid`` adds more
-    (person_id, shift_id) pairs that must not be assigned.
+    (person_id, shift_id) pairs that must not be assigned. ``exclude_people`` leaves people out of this
+    street's week: a partitioned city solve gives each street-less person to one street (scheduler/city).
     """
     rules = rules or PlanningRules.from_env()
     horizon = Horizon(week_start, local_zone())
     shifts = street_shifts(session=session, street_id=street_id, horizon=horizon)
-    people = street_people(session=session, street_id=street_id)
+    people = [p for p in street_people(session=session, street_id=street_id) if p.id not in exclude_people]
     person_ids = [p.id for p in people]
     windows = _by_person(session.scalars(select(WeeklyWindow).where(WeeklyWindow.person_id.in_(person_ids))))
     exceptions = _by_person(

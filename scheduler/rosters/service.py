@@ -126,12 +126,18 @@ def generate_roster(
     stop: threading.Event | None = None,
     based_on: Roster | None = None,
     forbid: tuple[tuple[int, int], ...] = (),
+    exclude_people: frozenset[int] = frozenset(),
 ) -> Roster:
     """Stamp the week if needed, solve it, and store the result as a new draft version."""
     get_street(session=session, street_id=street_id)
     stamp_week(session=session, street_id=street_id, week_start=week_start)
     planning = build_problem(
-        session=session, street_id=street_id, week_start=week_start, previous=based_on, forbid=forbid
+        session=session,
+        street_id=street_id,
+        week_start=week_start,
+        previous=based_on,
+        forbid=forbid,
+        exclude_people=exclude_people,
     )
     solution = solve(planning.problem, params or SolveParams(), on_progress=on_progress, stop=stop)
     if solution.status is SolveStatus.NO_ROSTER:
@@ -268,11 +274,20 @@ def publish_roster(*, session: Session, roster_id: int, now: datetime, actor: st
     One transaction (the caller's): either all of it happens or none. Proposed assignments become
     offered, and their offers go into the notifications outbox in this same transaction.
     """
-    roster = session.scalar(select(Roster).where(Roster.id == roster_id).with_for_update())
+    # Race-free under many workers: the draft's row lock makes a second publisher of it wait and then
+    # see it published (populate_existing re-reads a row this session loaded before); the street's
+    # row lock serialises publishers of two drafts of one week, so one week never has two published.
+    roster = session.scalar(
+        select(Roster)
+        .where(Roster.id == roster_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if roster is None:
         raise NotFound("roster_not_found", f"没有编号为 {roster_id} 的排班", f"no roster {roster_id}")
     if roster.status is not RosterStatus.DRAFT:
         raise Conflict("roster_not_draft", "只有草稿可以发布", "only a draft roster can be published")
+    session.execute(select(Street.id).where(Street.id == roster.street_id).with_for_update())
     current = get_published(session=session, street_id=roster.street_id, week_start=roster.week_start)
     if current is not None:
         current.status = RosterStatus.SUPERSEDED
