@@ -72,8 +72,14 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = url or default_database_url()
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30})
-    else:
+    elif "poolclass" not in kwargs:
+        # Production PostgreSQL under many processes (web, RQ work-horses): each process keeps a small
+        # pool (GRIDROSTER_DB_POOL_SIZE + GRIDROSTER_DB_MAX_OVERFLOW connections at most), checks a
+        # connection before use (a server restart or a failover drops them) and renews it every 30 min.
         kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_size", int(os.environ.get("GRIDROSTER_DB_POOL_SIZE", "5")))
+        kwargs.setdefault("max_overflow", int(os.environ.get("GRIDROSTER_DB_MAX_OVERFLOW", "5")))
+        kwargs.setdefault("pool_recycle", 1800)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
