@@ -89,11 +89,13 @@ def configure_blueprints(app: Flask) -> None:
     from web.api import rosters as _api_rosters  # noqa: F401  (registers the roster routes on the API blueprint)
     from web.api.views import bp as api_bp
     from web.auth.views import bp as auth_bp
+    from web.checkin.views import bp as checkin_bp
     from web.coordinator import imports as _imports  # noqa: F401  (adds the import page to the blueprint)
     from web.coordinator.views import bp as coordinator_bp
     from web.feeds.views import bp as feeds_bp
     from web.hooks.views import bp as hooks_bp
     from web.ledgers.views import bp as ledgers_bp
+    from web.me import checkin as _me_checkin  # noqa: F401  (adds check-in to the /me blueprint)
     from web.me import offers as _me_offers  # noqa: F401  (adds confirm / decline to the /me blueprint)
     from web.me.views import bp as me_bp
     from web.offers.views import bp as offers_bp
@@ -103,6 +105,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(coordinator_bp)
     app.register_blueprint(rosters_bp)
     app.register_blueprint(ledgers_bp)
+    app.register_blueprint(checkin_bp)
     app.register_blueprint(me_bp, url_prefix="/me")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # bearer tokens, never cookies: a cross-site page cannot send one

@@ -16,6 +16,7 @@ from scheduler.errors import DomainError
 from scheduler.people import personal
 from scheduler.people import service as people
 from scheduler.people.models import Person
+from web.checkin.sheet import todays_records
 from web.database import db, unit_of_work
 from web.hooks.config import notify_settings
 from web.i18n import message_of
@@ -55,6 +56,7 @@ def home(token: str) -> ResponseReturnValue:
         days=days,
         form=FlaskForm(),
         shifts=shifts,
+        checkins=todays_records(session=db(), person_id=person.id, shifts=shifts, today=today),
         hours=personal.hours_this_month(session=db(), person_id=person.id, now=now),
     )
 
