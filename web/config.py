@@ -39,6 +39,9 @@ class DefaultConfig:
     # (tests), "none" leaves them queued for a worker. SOLVE_SECONDS is each solve's time limit.
     JOB_RUNNER = "thread"
     SOLVE_SECONDS = 20.0
+    # City scale (GRIDROSTER_REDIS_URL): solves go to the RQ "solve" queue for `gridroster worker`s
+    # and the web process runs no dispatcher thread (a `gridroster cron` sweep sends notifications).
+    REDIS_URL: str | None = None
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:

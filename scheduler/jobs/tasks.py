@@ -1,0 +1,210 @@
+"""The job functions RQ workers run (and the embedded default calls directly): plain arguments, their
+own engine, the database as the record of what they did.
+
+Each is safe to run again: a roster job that finished returns its stored result, one whose process
+died is failed-and-retryable and starts over (its roster was never half-written: it is stored in one
+transaction), and the notification passes claim each outbox row once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from rq.exceptions import NoSuchJobError
+from rq.job import Job as RqJob
+from rq.job import JobStatus as RqStatus
+from rq.registry import StartedJobRegistry
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from optimizer.params import SolveParams
+from scheduler.clock import Clock
+from scheduler.db import make_engine, make_session_factory, transaction
+from scheduler.errors import NotFound
+from scheduler.jobs import queue as jobqueue
+from scheduler.jobs.models import Job, JobStatus
+from scheduler.jobs.service import ACTIVE, is_retryable, mark_lost, reopen
+from scheduler.rosters.jobs import KIND as ROSTER_KIND
+from scheduler.rosters.jobs import run_generate_job
+
+log = logging.getLogger(__name__)
+# A queued job row whose RQ job is missing for this long was lost with Redis: enqueued again.
+REQUEUE_AFTER = timedelta(minutes=1)
+
+
+@contextmanager
+def _sessions(database_url: str | None) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(database_url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+def solve_roster(job_id: int, database_url: str | None = None, solver_workers: int = 0) -> dict[str, Any]:
+    """Run one roster job row ("roster.generate"); idempotent: a finished job returns its result."""
+    with _sessions(database_url) as sessions:
+        with transaction(sessions) as session:
+            job = session.get(Job, job_id)
+            if job is None:
+                raise NotFound("job_not_found", "找不到这个任务", f"no job {job_id}")
+            if is_retryable(job):  # an RQ retry after the previous attempt's process died
+                reopen(session=session, job_id=job_id)
+            seconds = float(job.params.get("seconds", 10))
+        run_generate_job(
+            sessions=sessions,
+            job_id=job_id,
+            clock=Clock(),
+            params=SolveParams(seconds=seconds, workers=solver_workers),
+        )
+        with transaction(sessions) as session:
+            job = session.get(Job, job_id)
+            assert job is not None
+            return {"status": job.status.value, **job.result}
+
+
+def replan_roster(roster_id: int, database_url: str | None = None, seconds: float = 10.0) -> dict[str, Any]:
+    """A new draft from a published roster (as few changes as possible)."""
+    from scheduler.rosters import service as rosters
+
+    with _sessions(database_url) as sessions, transaction(sessions) as session:
+        roster = rosters.replan(
+            session=session, roster_id=roster_id, now=Clock().now(), params=SolveParams(seconds=seconds)
+        )
+        return {"roster_id": roster.id, "filled": roster.filled, "required": roster.required}
+
+
+def dispatch(database_url: str | None = None) -> dict[str, Any]:
+    """One notification pass: expire, re-offer, remind, then send every due outbox message."""
+    from scheduler.notify.jobs import dispatch_job
+
+    return dispatch_job(database_url)
+
+
+def reminders(database_url: str | None = None) -> dict[str, Any]:
+    """Queue reminders for confirmed shifts starting soon (idempotent: one per shift and person)."""
+    import os
+
+    from scheduler.notify.flows import schedule_reminders
+    from scheduler.notify.settings import settings_from_env
+
+    with _sessions(database_url) as sessions, transaction(sessions) as session:
+        settings = settings_from_env(os.environ)
+        queued = schedule_reminders(session=session, now=Clock().now(), settings=settings)
+    return {"reminders": queued}
+
+
+def ledger(
+    period: str, day: str, out: str, database_url: str | None = None, street_id: int | None = None
+) -> dict[str, Any]:
+    """Write the ledger of a day, week or month to ``out`` (format from its suffix)."""
+    from pathlib import Path
+
+    from scheduler.ledgers import export
+    from scheduler.ledgers import service as ledgers
+    from scheduler.ledgers.periods import parse_date
+
+    path = Path(out)
+    fmt = export.parse_format(path.suffix.lstrip(".") or "?")
+    with _sessions(database_url) as sessions, transaction(sessions) as session:
+        built = ledgers.build_ledger(
+            session=session, kind=period, day=parse_date(day), now=Clock().now(), street_id=street_id
+        )
+        size = export.write(built, fmt, path)
+    return {"out": str(path), "bytes": size}
+
+
+def submit_roster_job(
+    runner: jobqueue.Runner, *, job_id: int, database_url: str | None, solver_workers: int = 0
+) -> str | None:
+    """Put a queued roster job row on the solve queue (or run it here, embedded)."""
+    return runner.enqueue(
+        jobqueue.SOLVE,
+        solve_roster,
+        db_job=job_id,
+        job_id=job_id,
+        database_url=database_url,
+        solver_workers=solver_workers,
+    )
+
+
+def retry_job(
+    runner: jobqueue.Runner,
+    *,
+    job_id: int,
+    database_url: str | None,
+    params: dict[str, Any] | None = None,
+    solver_workers: int = 0,
+) -> bool:
+    """Run a failed-and-retryable roster job again; False if it is not retryable.
+
+    On RQ the failed job is requeued from its FailedJobRegistry when it is still there, else enqueued
+    afresh (Redis may have lost it).
+    """
+    with _sessions(database_url) as sessions, transaction(sessions) as session:
+        if not reopen(session=session, job_id=job_id, params=params):
+            return False
+    if runner.redis is not None:
+        try:
+            rq_job = RqJob.fetch(jobqueue.rq_job_id(job_id), connection=runner.redis)
+        except NoSuchJobError:
+            rq_job = None
+        if rq_job is not None and rq_job.get_status() in (RqStatus.FAILED, RqStatus.STOPPED):
+            rq_job.requeue()
+            return True
+    submit_roster_job(runner, job_id=job_id, database_url=database_url, solver_workers=solver_workers)
+    return True
+
+
+def sweep(database_url: str | None = None, redis_url: str | None = None) -> dict[str, Any]:
+    """Make the database the truth again after lost workers or a Redis restart; run it periodically.
+
+    1. RQ's own clean-up of each queue's StartedJobRegistry: jobs of workers whose heartbeat ran out
+       are failed (or retried), and their failure callback marks the job row retryable.
+    2. Job rows still running whose RQ job no longer exists are marked retryable; queued rows whose
+       RQ job is gone are enqueued again.
+    3. A dispatch pass: every unsent outbox row is found in the database and sent (nothing lost).
+    """
+    runner = jobqueue.Runner(redis_url or jobqueue.redis_url_from_env())
+    report: dict[str, Any] = {"lost": [], "requeued": []}
+    try:
+        if runner.redis is not None:
+            for name in jobqueue.QUEUES:
+                StartedJobRegistry(name, connection=runner.redis).cleanup()
+            with _sessions(database_url) as sessions:
+                report |= _reconcile_rows(runner, sessions, database_url)
+    finally:
+        runner.close()
+    report["dispatch"] = dispatch(database_url)
+    return report
+
+
+def _reconcile_rows(
+    runner: jobqueue.Runner, sessions: sessionmaker[Session], database_url: str | None
+) -> dict[str, list[int]]:
+    assert runner.redis is not None
+    clock = Clock()
+    lost: list[int] = []
+    requeued: list[int] = []
+    with transaction(sessions) as session:
+        rows = list(
+            session.execute(
+                select(Job.id, Job.status, Job.created_at)
+                .where(Job.kind == ROSTER_KIND, Job.status.in_(ACTIVE))
+            )
+        )
+    for job_id, status, created_at in rows:
+        if RqJob.exists(jobqueue.rq_job_id(job_id), connection=runner.redis):
+            continue
+        if status is JobStatus.RUNNING:
+            with transaction(sessions) as session:
+                if mark_lost(session=session, job_id=job_id, reason="RQ job lost (Redis)", now=clock.now()):
+                    lost.append(job_id)
+        elif clock.now() - created_at > REQUEUE_AFTER:
+            submit_roster_job(runner, job_id=job_id, database_url=database_url)
+            requeued.append(job_id)
+    return {"lost": lost, "requeued": requeued}
