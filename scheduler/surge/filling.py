@@ -1,0 +1,397 @@
+"""Asking people and taking answers: rank, over-ask, first confirmations win, the rest stand down."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from scheduler.audit import service as audit
+from scheduler.availability.models import AvailabilityException, ExceptionKind
+from scheduler.clock import local_zone
+from scheduler.notify.settings import NotifySettings
+from scheduler.outbox import service as outbox
+from scheduler.outbox.models import OutboxMessage, OutboxStatus
+from scheduler.people.models import Category, Person
+from scheduler.rosters.models import Assignment, AssignmentStatus, Roster, RosterStatus
+from scheduler.surge import messages
+from scheduler.surge.candidates import Place, load_candidates, place_of_grid, tier_of
+from scheduler.surge.models import (
+    COMING,
+    TIER_ORDER,
+    CallStatus,
+    OfferStatus,
+    SurgeBlock,
+    SurgeCall,
+    SurgeNeed,
+    SurgeOffer,
+    Tier,
+)
+from scheduler.surge.policy import SurgePolicy
+from scheduler.surge.ranking import PRIORITY_RANK, Fit, Slot, qualification, rank
+from scheduler.surge.seats import BlockSeats, block_seats
+
+PARTY = (Category.PARTY_IN_SERVICE, Category.PARTY_NO_POST)
+
+
+@dataclass
+class FillResult:
+    """What one assignment step did (the bench times it; the board and CLI show it)."""
+
+    offers: list[SurgeOffer] = field(default_factory=list)
+    seconds: float = 0.0
+    preemptions: int = 0  # offers that would take someone from a routine shift
+
+    @property
+    def count(self) -> int:
+        return len(self.offers)
+
+
+def call_offers(session: Session, call_id: int) -> list[SurgeOffer]:
+    return list(
+        session.scalars(select(SurgeOffer).where(SurgeOffer.call_id == call_id).order_by(SurgeOffer.id))
+    )
+
+
+def party_ids(session: Session, person_ids: set[int]) -> set[int]:
+    if not person_ids:
+        return set()
+    return set(
+        session.scalars(select(Person.id).where(Person.id.in_(person_ids), Person.category.in_(PARTY)))
+    )
+
+
+def current_blocks(call: SurgeCall, now: datetime, policy: SurgePolicy) -> list[SurgeBlock]:
+    """Blocks still to staff: not over, and starting within the horizon."""
+    return [b for b in call.blocks if b.ends_at > now and b.starts_at < now + policy.horizon]
+
+
+def seats_of(
+    session: Session, call: SurgeCall, now: datetime, offers: Sequence[SurgeOffer] | None = None
+) -> dict[int, BlockSeats]:
+    offers = call_offers(session, call.id) if offers is None else offers
+    party = party_ids(session, {o.person_id for o in offers})
+    return {b.id: block_seats(call, b, offers, party, now) for b in call.blocks}
+
+
+def slot_of(call: SurgeCall, block: SurgeBlock, policy: SurgePolicy) -> Slot:
+    return Slot(
+        block.starts_at,
+        block.ends_at,
+        call.priority,
+        call.task_type.heavy,
+        local_zone(),
+        timedelta(minutes=policy.min_rest_minutes),
+        policy.max_minutes_per_day,
+    )
+
+
+def fill_call(
+    *, session: Session, call: SurgeCall, now: datetime, policy: SurgePolicy, settings: NotifySettings
+) -> FillResult:
+    """Ask the best people the call's current tier reaches, enough to cover each block's gaps.
+
+    Per block and need: ask ceil(missing x over-ask) minus the answers still awaited; skill needs
+    first (the scarcest), so a nurse is not spent on a general seat; a party member first while the
+    lead seat is open. Each tier's quota caps how many it is asked over the whole call.
+    """
+    started = time.perf_counter()
+    result = FillResult()
+    if call.status not in (CallStatus.OPEN, CallStatus.STAFFED):
+        return result
+    blocks = current_blocks(call, now, policy)
+    offers = call_offers(session, call.id)
+    seats = seats_of(session, call, now, offers)
+    if not blocks or all(seats[b.id].staffed for b in blocks):
+        result.seconds = time.perf_counter() - started
+        return result
+    place = place_of_grid(session, call.grid_id)
+    candidates = load_candidates(
+        session=session,
+        place=place,
+        tier=call.tier,
+        start=min(b.starts_at for b in blocks),
+        end=max(b.ends_at for b in blocks),
+        zone=local_zone(),
+        exclude_block_ids=tuple(b.id for b in call.blocks),
+    )
+    asked_by_tier: dict[Tier, int] = {}
+    for o in offers:
+        if o.via == "offer":
+            asked_by_tier[o.tier] = asked_by_tier.get(o.tier, 0) + 1
+    quota_left = {
+        t.tier: (t.quota - asked_by_tier.get(t.tier, 0)) if t.quota else 10**9 for t in policy.tiers
+    }
+    new: list[tuple[SurgeOffer, Fit]] = []
+    for block in blocks:
+        s = seats[block.id]
+        if s.staffed:
+            continue
+        slot = slot_of(call, block, policy)
+        fits, _ = rank(candidates, slot)
+        picker = _Picker(fits, slot, {o.person_id for o in offers if o.block_id == block.id}, quota_left)
+        if s.lead is not None and not s.lead_covered:
+            party_waiting = sum(n.party_outstanding for n in s.needs)
+            picker.pick(s.lead, policy.to_ask(1) - party_waiting, party_only=True)
+        # Scarce skills first; general seats last.
+        for n in sorted(s.needs, key=lambda n: (n.need.skill_id is None, n.need.id)):
+            already = n.outstanding + sum(1 for need, _ in picker.picks if need.id == n.need.id)
+            picker.pick(n.need, policy.to_ask(n.missing) - already)
+        picks = picker.picks
+        for rank_no, (need, f) in enumerate(picks, start=1):
+            offer = SurgeOffer(
+                call_id=call.id,
+                block_id=block.id,
+                need_id=need.id,
+                person_id=f.candidate.person_id,
+                tier=tier_of(f.candidate.distance),
+                rank=rank_no,
+                distance=f.candidate.distance.label,
+                token=messages.new_token(),
+                code="",
+                status=OfferStatus.OFFERED,
+                offered_at=now,
+                expires_at=now + policy.answer_window,
+                preempted=[
+                    {"roster": d.roster_id, "shift": d.shift_id, "assignment": d.assignment_id, "done": False}
+                    for d in f.preempt
+                ],
+            )
+            new.append((offer, f))
+    if new:
+        taken_codes = messages.codes_in_use(session, sorted({o.person_id for o, _ in new}))
+        for offer, _ in new:
+            offer.code = messages.new_code(taken_codes.setdefault(offer.person_id, set()))
+        session.add_all([o for o, _ in new])
+        session.flush()
+        people = {
+            p.id: p
+            for p in session.scalars(select(Person).where(Person.id.in_({o.person_id for o, _ in new})))
+        }
+        messages.queue(
+            session, [messages.call_sms(o, people[o.person_id], call, settings, now) for o, _ in new]
+        )
+        audit.record(
+            session=session,
+            at=now,
+            actor="system",
+            action="surge.offer",
+            entity="surge_call",
+            entity_id=call.id,
+            detail={
+                "tier": call.tier.value,
+                "offers": len(new),
+                "preempting": sum(1 for _, f in new if f.preempt),
+                "people": [o.person_id for o, _ in new],
+            },
+        )
+    result.offers = [o for o, _ in new]
+    result.preemptions = sum(1 for _, f in new if f.preempt)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@dataclass
+class _Picker:
+    """Takes the best-ranked people for one block's needs, each person once, within tier quotas."""
+
+    fits: list[Fit]
+    slot: Slot
+    taken: set[int]
+    quota_left: dict[Tier, int]
+    picks: list[tuple[SurgeNeed, Fit]] = field(default_factory=list)
+
+    def pick(self, need: SurgeNeed, wanted: int, *, party_only: bool = False) -> None:
+        skill = need.skill.code if need.skill is not None else None
+        for f in self.fits:
+            if wanted <= 0:
+                return
+            pid = f.candidate.person_id
+            if pid in self.taken or (party_only and not f.candidate.party):
+                continue
+            if qualification(f.candidate, skill, self.slot) is not None:
+                continue
+            tier = tier_of(f.candidate.distance)
+            if self.quota_left.get(tier, 0) <= 0:
+                continue
+            self.quota_left[tier] -= 1
+            self.taken.add(pid)
+            self.picks.append((need, f))
+            wanted -= 1
+
+
+def tier_index(tier: Tier) -> int:
+    return TIER_ORDER.index(tier)
+
+
+def place_of_call(session: Session, call: SurgeCall) -> Place:
+    return place_of_grid(session, call.grid_id)
+
+
+# --- answers -----------------------------------------------------------------------------------
+
+
+def _drop_unsent(session: Session, offer: SurgeOffer, now: datetime, reason: str) -> bool:
+    """Drop the call SMS if it has not gone out yet; True if dropped (then no stand-down text is due)."""
+    message = session.scalar(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key == f"surge_call:sms:{offer.id}")
+    )
+    if message is not None and message.status is OutboxStatus.PENDING:
+        outbox.drop(session=session, message=message, reason=reason, now=now)
+        return True
+    return False
+
+
+def stand_down(
+    *,
+    session: Session,
+    offers: Sequence[SurgeOffer],
+    status: OfferStatus,
+    call: SurgeCall,
+    now: datetime,
+    settings: NotifySettings,
+) -> int:
+    """Tell people still asked that they are not needed (or that the call is off); returns how many."""
+    rows: list[dict[str, Any] | None] = []
+    for o in offers:
+        was_coming = o.status in COMING
+        o.status = status
+        o.answered_at = o.answered_at or now
+        if _drop_unsent(session, o, now, f"surge offer {status.value}"):
+            continue
+        kind = "cancel" if was_coming or status is OfferStatus.WITHDRAWN else "not_needed"
+        rows.append(messages.notice_sms(kind, o, o.person, call, settings, now))
+    messages.queue(session, rows)
+    return len(offers)
+
+
+def settle_block(
+    *, session: Session, call: SurgeCall, block: SurgeBlock, now: datetime, settings: NotifySettings
+) -> BlockSeats:
+    """After a confirmation: stand down offers whose seats are gone; mark the block and call staffed."""
+    offers = call_offers(session, call.id)
+    seats = block_seats(call, block, offers, party_ids(session, {o.person_id for o in offers}), now)
+    party = party_ids(session, {o.person_id for o in offers if o.block_id == block.id})
+    surplus = [
+        o
+        for o in offers
+        if o.block_id == block.id
+        and o.status is OfferStatus.OFFERED
+        and seats.open_for(o.need_id, party=o.person_id in party) == 0
+    ]
+    stand_down(
+        session=session, offers=surplus, status=OfferStatus.NOT_NEEDED, call=call, now=now, settings=settings
+    )
+    if seats.staffed and block.staffed_at is None:
+        block.staffed_at = now
+        if call.staffed_at is None:
+            call.staffed_at = now
+        audit.record(
+            session=session,
+            at=now,
+            actor="system",
+            action="surge.block_staffed",
+            entity="surge_call",
+            entity_id=call.id,
+            detail={"block": block.id, "minutes": minutes_since(call.raised_at, now)},
+        )
+    return seats
+
+
+def minutes_since(then: datetime, now: datetime) -> float:
+    return round((now - then).total_seconds() / 60, 1)
+
+
+def refresh_status(*, session: Session, call: SurgeCall, now: datetime, policy: SurgePolicy) -> None:
+    if call.status not in (CallStatus.OPEN, CallStatus.STAFFED):
+        return
+    seats = seats_of(session, call, now)
+    blocks = current_blocks(call, now, policy)
+    staffed = bool(blocks) and all(seats[b.id].staffed for b in blocks)
+    call.status = CallStatus.STAFFED if staffed else CallStatus.OPEN
+
+
+def lock_block(session: Session, block_id: int) -> SurgeBlock:
+    """The block row under a write lock: two confirmations for the last seat are taken one at a time."""
+    block = session.scalar(
+        select(SurgeBlock)
+        .where(SurgeBlock.id == block_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert block is not None
+    return block
+
+
+def take_from_routine(*, session: Session, offer: SurgeOffer, call: SurgeCall, now: datetime) -> list[int]:
+    """The person confirmed: free them from the routine shifts overlapping the block (pre-emption).
+
+    Their live assignments there become declined in the published roster (so the re-plan, which
+    forbids declined pairs and pins everything else, refills exactly those slots), and the block is
+    recorded as busy time, so no re-plan puts them back on an overlapping shift. Returns the
+    published roster ids to re-plan.
+    """
+    block = offer.block
+    rows = session.execute(
+        select(Assignment, Roster)
+        .join(Roster, Assignment.roster_id == Roster.id)
+        .where(
+            Roster.status == RosterStatus.PUBLISHED,
+            Assignment.person_id == offer.person_id,
+            Assignment.shift_id.in_([p["shift"] for p in offer.preempted]),
+            Assignment.status.in_(
+                (AssignmentStatus.PROPOSED, AssignmentStatus.OFFERED, AssignmentStatus.CONFIRMED)
+            ),
+        )
+    ).all()
+    rosters: dict[int, int] = {}  # shift → published roster it was taken from
+    for a, roster in rows:
+        if a.locked or PRIORITY_RANK[a.shift.priority] >= PRIORITY_RANK[call.priority]:
+            continue  # changed since the offer went out: never take locked or equally urgent duty
+        before = a.status
+        a.status = AssignmentStatus.DECLINED
+        a.revision += 1
+        a.updated_at = now
+        rosters[a.shift_id] = roster.id
+        audit.record(
+            session=session,
+            at=now,
+            actor="system",
+            action="surge.preempt",
+            entity="assignment",
+            entity_id=a.id,
+            detail={"call": call.id, "offer": offer.id, "shift": a.shift_id, "from": before.value},
+        )
+    session.add(
+        AvailabilityException(
+            person_id=offer.person_id,
+            kind=ExceptionKind.BUSY,
+            starts_at=block.starts_at,
+            ends_at=block.ends_at,
+            note=f"网格呼叫 #{call.id} surge call",
+        )
+    )
+    offer.preempted = [
+        {
+            **p,
+            "taken": p["shift"] in rosters,
+            "roster": rosters.get(p["shift"], p["roster"]),
+            "replanned": False,
+        }
+        for p in offer.preempted
+    ]
+    session.flush()
+    return sorted(set(rosters.values()))
+
+
+def load_call(session: Session, call_id: int) -> SurgeCall | None:
+    return session.scalar(
+        select(SurgeCall)
+        .where(SurgeCall.id == call_id)
+        .options(selectinload(SurgeCall.needs).selectinload(SurgeNeed.skill), selectinload(SurgeCall.blocks))
+    )
