@@ -67,8 +67,9 @@ def party_ids(session: Session, person_ids: set[int]) -> set[int]:
 
 
 def current_blocks(call: SurgeCall, now: datetime, policy: SurgePolicy) -> list[SurgeBlock]:
-    """Blocks still to staff: not over, and starting within the horizon."""
-    return [b for b in call.blocks if b.ends_at > now and b.starts_at < now + policy.horizon]
+    """Blocks still to staff: not over, and (rolling blocks of an open call) starting within the horizon."""
+    until = max(now, call.starts_at) + policy.horizon
+    return [b for b in call.blocks if b.ends_at > now and (call.ends_at is not None or b.starts_at < until)]
 
 
 def seats_of(
@@ -314,6 +315,7 @@ def refresh_status(*, session: Session, call: SurgeCall, now: datetime, policy: 
     blocks = current_blocks(call, now, policy)
     staffed = bool(blocks) and all(seats[b.id].staffed for b in blocks)
     call.status = CallStatus.STAFFED if staffed else CallStatus.OPEN
+    session.flush()
 
 
 def lock_block(session: Session, block_id: int) -> SurgeBlock:

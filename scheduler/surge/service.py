@@ -654,6 +654,7 @@ def on_the_way(*, session: Session, token: str, now: datetime) -> SurgeOffer:
         entity="surge_offer",
         entity_id=offer.id,
     )
+    session.flush()
     return offer
 
 
@@ -900,6 +901,7 @@ def _end(
         entity_id=call.id,
         detail={"reason": reason[:200]},
     )
+    session.flush()
     return call
 
 
