@@ -1,0 +1,1 @@
+"""Tests of city scale: RQ jobs, partitioned solves, fault tolerance."""
