@@ -100,12 +100,16 @@ def configure_blueprints(app: Flask) -> None:
     from web.me.views import bp as me_bp
     from web.offers.views import bp as offers_bp
     from web.rosters.views import bp as rosters_bp
+    from web.surge.link import bp as surge_link_bp
+    from web.surge.views import bp as surge_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(coordinator_bp)
     app.register_blueprint(rosters_bp)
     app.register_blueprint(ledgers_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(surge_bp)
+    app.register_blueprint(surge_link_bp, url_prefix="/s")
     app.register_blueprint(me_bp, url_prefix="/me")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # bearer tokens, never cookies: a cross-site page cannot send one

@@ -65,3 +65,36 @@ document.addEventListener("submit", async (event) => {
   };
   if (!show(JSON.parse(section.dataset.job))) poll();
 })();
+
+// Surge call board: poll the JSON every 10 s; update the counts in place, reload when people change.
+(function callBoard() {
+  const board = document.getElementById("board");
+  if (!board || board.dataset.active !== "1" || !window.fetch) return;
+  const set = (id, text) => { const el = document.getElementById(id); if (el) el.textContent = text; };
+  const poll = async () => {
+    try {
+      const response = await fetch(board.dataset.url, { headers: { "Accept": "application/json" } });
+      if (response.ok) {
+        const data = await response.json();
+        const signature = data.people.map((p) => p.status).join(",") + "|" + data.people.length;
+        if (signature !== board.dataset.signature || data.status !== document.getElementById("board-status").textContent) {
+          window.location.reload();
+          return;
+        }
+        set("board-minutes", Math.round(data.minutes));
+        set("board-tier", data.tier_label);
+        for (const need of data.needs) {
+          const row = board.querySelector(`tr[data-need="${CSS.escape(need.need)}"]`);
+          if (!row) continue;
+          for (const cell of row.querySelectorAll("td[data-field]")) {
+            cell.textContent = need[cell.dataset.field];
+            if (cell.dataset.field === "missing") cell.classList.toggle("short", need.missing > 0);
+          }
+        }
+        board.dataset.polled = String(Date.now());
+      }
+    } catch (err) { /* network blip: try again */ }
+    setTimeout(poll, 10000);
+  };
+  setTimeout(poll, 10000);
+})();
