@@ -155,6 +155,9 @@ def ledger_for(*, session: Session, period: Period, now: datetime, street_id: in
         surges=surges.surge_calls(session=session, streets=streets, period=period),
         assessment=assess(records=records, units=units, loads=loads),
     )
+    surges.apply_response_minutes(
+        session=session, assessment=ledger.assessment, streets=streets, period=period
+    )
     if period.ends_at > now:
         ledger.notes.append(f"本期尚未结束：数字截至 {now.astimezone(local_zone()):%Y-%m-%d %H:%M}")
     if not records.assignments:

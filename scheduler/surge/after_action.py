@@ -27,6 +27,7 @@ class Came:
 @dataclass(frozen=True, slots=True)
 class AfterAction:
     call_id: int
+    grid_id: int
     grid: str
     raised_at: datetime
     status: str
@@ -90,6 +91,7 @@ def record_of(call: SurgeCall, offers: list[SurgeOffer]) -> AfterAction:
     came = [o for o in offers if o.status in COMING]
     return AfterAction(
         call_id=call.id,
+        grid_id=call.grid_id,
         grid=call.grid.code,
         raised_at=call.raised_at,
         status=call.status.value,
