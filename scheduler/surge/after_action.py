@@ -81,7 +81,7 @@ def _minutes(call: SurgeCall, at: datetime | None) -> float | None:
 
 
 def after_action(*, session: Session, call_id: int) -> AfterAction:
-    from scheduler.surge.service import get_call
+    from scheduler.surge.common import get_call
 
     call = get_call(session=session, call_id=call_id)
     return record_of(call, filling.call_offers(session, call.id))

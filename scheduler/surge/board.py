@@ -175,7 +175,7 @@ def shown_block(call: SurgeCall, now: datetime) -> SurgeBlock | None:
 
 def call_board(session: Session, call_id: int, now: datetime) -> CallBoard:
     """Everything the coordinator's live board shows for one call, as of ``now``."""
-    from scheduler.surge.service import get_call
+    from scheduler.surge.common import get_call
 
     call = get_call(session=session, call_id=call_id)
     policy = SurgePolicy.from_call(call.policy, over_ask=call.over_ask, answer_minutes=call.answer_minutes)
