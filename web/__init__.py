@@ -87,6 +87,7 @@ class IdConverter(IntegerConverter):
 def configure_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     from web.api import rosters as _api_rosters  # noqa: F401  (registers the roster routes on the API blueprint)
+    from web.api import surge as _api_surge  # noqa: F401  (registers the surge routes on the API blueprint)
     from web.api.views import bp as api_bp
     from web.auth.views import bp as auth_bp
     from web.checkin.views import bp as checkin_bp

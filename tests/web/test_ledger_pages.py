@@ -7,13 +7,19 @@ import io
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from scheduler.accounts.models import Role
+from scheduler.accounts.service import create_account
 from scheduler.audit.models import AuditEntry
+from tests.conftest import NOW
 from tests.scheduler.ledger_history import LATER
+from tests.scheduler.test_resilience import known_street
+from tests.web.conftest import PASSWORD, make_app
 from tests.web.history_app import HistoryWeb, history_web
 
 WEEK_ARGS = {"kind": "week", "date": "2026-12-02"}
@@ -136,3 +142,88 @@ def test_a_grid_leaders_download_holds_only_their_community(web: HistoryWeb) -> 
     data = web.client("leader").get("/ledgers/export", query_string={**WEEK_ARGS, "format": "csv"}).data
     text = data.decode("utf-8-sig")
     assert "甲一网格" in text and "乙一网格" not in text and "志愿者戊" not in text
+
+
+@pytest.fixture
+def known(session: Session) -> tuple[FlaskClient, int]:
+    """The resilience test's street (seven on a morning shift, one nurse in the afternoon) and its roster."""
+    st, roster = known_street(session)
+    create_account(
+        session=session,
+        username="known",
+        password=PASSWORD,
+        role=Role.STREET_COORDINATOR,
+        scope_id=st.street.id,
+        now=NOW,
+    )
+    session.flush()
+    client = make_app(session).test_client()
+    client.post("/login", data={"username": "known", "password": PASSWORD})
+    return client, roster.id
+
+
+def test_the_resilience_page_shows_coverage_per_rate_and_what_breaks_first(
+    known: tuple[FlaskClient, int],
+) -> None:
+    client, roster_id = known
+    page = client.get(f"/rosters/{roster_id}/resilience")
+    assert page.status_code == 200 and 'id="resilience-rates"' not in page.get_data(as_text=True)
+    body = client.get(
+        f"/rosters/{roster_id}/resilience",
+        query_string={"run": "1", "rates": "10,20,30,40", "samples": "250"},
+    ).get_data(as_text=True)
+    rows = section_like_rows(body, "resilience-rates")
+    assert [r[0] for r in rows] == ["10%", "20%", "30%", "40%"]
+    assert rows[0][1].endswith("98.8%") and rows[3][1].endswith("82.5%")  # 1 - 0.1/8; (6 + 0.6)/8
+    assert rows[3][2] == "75.0%"  # the worst case at 40 %: the nurse among the four lost
+    breaking = re.search(r'id="grids-breaking">(.*?)</ul>', body, re.S)
+    assert breaking is not None
+    assert breaking.group(1).index("甲二网格") < breaking.group(1).index("甲一网格")
+    assert "护士" in body
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"rates": "10,150"}, "减员比例必须在 0% 到 100% 之间"),
+        ({"rates": "ten"}, "减员比例应写作"),
+        ({"samples": "x"}, "模拟次数"),
+    ],
+)
+def test_a_bad_resilience_rate_is_refused_in_chinese(
+    known: tuple[FlaskClient, int], args: dict[str, str], message: str
+) -> None:
+    client, roster_id = known
+    response = client.get(f"/rosters/{roster_id}/resilience", query_string={"run": "1", **args})
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def section_like_rows(body: str, table_id: str) -> list[list[str]]:
+    table = re.search(rf'id="{table_id}">(.*?)</table>', body, re.S)
+    assert table is not None, table_id
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(1).split("<tbody>")[1], re.S)
+    return [
+        [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)
+        ]
+        for r in rows
+    ]
+
+
+def test_a_roster_too_large_for_the_page_points_to_the_command(session: Session) -> None:
+    st, roster = known_street(session)
+    create_account(
+        session=session,
+        username="known",
+        password=PASSWORD,
+        role=Role.STREET_COORDINATOR,
+        scope_id=st.street.id,
+        now=NOW,
+    )
+    session.flush()
+    client = make_app(session, RESILIENCE_MAX_ASSIGNMENTS=5).test_client()  # the roster has 8
+    client.post("/login", data={"username": "known", "password": PASSWORD})
+    body = client.get(f"/rosters/{roster.id}/resilience", query_string={"run": "1"}).get_data(as_text=True)
+    assert 'id="resilience-too-large"' in body and f"gridroster roster resilience {roster.id} --json" in body
+    assert 'id="resilience-rates"' not in body

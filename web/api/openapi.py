@@ -6,6 +6,7 @@ from typing import Any
 
 from scheduler.people.models import Category
 from scheduler.rosters.models import Priority
+from web.api.openapi_surge import surge_paths
 
 ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -416,6 +417,7 @@ def openapi_document() -> dict[str, Any]:
         },
     }
     paths.update(_roster_paths())
+    paths.update(surge_paths())
     return {
         "openapi": "3.0.3",
         "info": {
