@@ -283,6 +283,21 @@ def handle_inbound_sms(
             )
         return HELP_ZH if lang is templates.Lang.ZH else HELP_EN
     open_offers = _open_offers(session, person.id, now)
+    # A reply to an urgent surge call (scheduler/surge) shares the person's reply codes.
+    from scheduler.surge.answers import sms_reply
+
+    confirm = reply.kind is ReplyKind.CONFIRM
+    surge_text = sms_reply(
+        session=session,
+        person=person,
+        code=reply.code,
+        confirm=confirm,
+        routine_open=len(open_offers),
+        now=now,
+        settings=settings,
+    )
+    if surge_text is not None:
+        return surge_text
     if reply.code is None:
         if len(open_offers) != 1:
             audit.record(
