@@ -6,11 +6,14 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from notifications.sms import templates
 from scheduler.audit import service as audit
 from scheduler.errors import Conflict, NotFound, ValidationError
 from scheduler.notify.settings import NotifySettings
+from scheduler.people.models import Person
 from scheduler.surge import filling, messages
 from scheduler.surge.common import get_call, get_offer, policy_of, settings_of
 from scheduler.surge.models import (
@@ -94,8 +97,6 @@ def answer_offer(
     block = filling.lock_block(session, offer.block_id)
     session.refresh(offer)
     f = messages.facts(offer, offer.person, call, settings)
-    from notifications.sms import templates
-
     if call.status not in ACTIVE_CALL or block.ends_at <= now:
         return SurgeAnswer(
             AnswerOutcome.CLOSED,
@@ -256,3 +257,43 @@ def check_in(
     )
     session.flush()
     return offer
+
+
+def sms_reply(
+    *,
+    session: Session,
+    person: Person,
+    code: str | None,
+    confirm: bool,
+    routine_open: int,
+    now: datetime,
+    settings: NotifySettings,
+) -> str | None:
+    """An SMS "1 CODE" / "2 CODE" that answers a surge offer: the reply text, or None if it is not one.
+
+    Without a code it answers the person's one open question only when that is a surge offer and no
+    roster offer is open too (notify.answers handles the rest). Reply codes are drawn unique across
+    roster and surge offers of a person (messages.codes_in_use).
+    """
+    if code is not None:
+        offer = session.scalar(
+            select(SurgeOffer)
+            .where(SurgeOffer.person_id == person.id, SurgeOffer.code == code)
+            .order_by(SurgeOffer.id.desc())
+            .limit(1)
+        )
+    else:
+        waiting = list(
+            session.scalars(
+                select(SurgeOffer).where(
+                    SurgeOffer.person_id == person.id, SurgeOffer.status == OfferStatus.OFFERED
+                )
+            )
+        )
+        offer = waiting[0] if len(waiting) == 1 and routine_open == 0 else None
+    if offer is None:
+        return None
+    result = answer_offer(
+        session=session, offer=offer, confirm=confirm, now=now, via="sms", settings=settings
+    )
+    return result.message_zh if settings.lang is templates.Lang.ZH else result.message_en

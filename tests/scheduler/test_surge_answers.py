@@ -152,3 +152,20 @@ def test_surge_answers_check_in_by_link_and_by_leader_feed_the_after_action_reco
     assert record.first_arrival_minutes == 12.0
     assert record.arrived == 2 and record.tier_reached == "community"
     assert {c.name for c in record.came} == {"甲", "乙"}
+
+
+def test_surge_answers_an_sms_reply_with_the_code_or_as_the_only_open_question(session: Session) -> None:
+    from scheduler.notify.answers import handle_inbound_sms
+    from tests.scheduler.notify_support import SETTINGS
+
+    d = district(session)
+    a, b = d.person("甲", d.st.a1), d.person("乙", d.st.a1)
+    result = call(d, "general:2")
+    oa = offer_of(session, result.call.id, a)
+    reply = handle_inbound_sms(
+        session=session, from_=a.phone, body=f"1 {oa.code}", now=NOW + MIN, settings=SETTINGS
+    )
+    assert reply.startswith("已确认") and offer_of(session, result.call.id, a).status is OfferStatus.CONFIRMED
+    # No code: the one open question this person has is the surge offer.
+    reply = handle_inbound_sms(session=session, from_=b.phone, body="2", now=NOW + MIN, settings=SETTINGS)
+    assert reply.startswith("已收到") and offer_of(session, result.call.id, b).status is OfferStatus.DECLINED
