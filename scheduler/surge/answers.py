@@ -14,7 +14,7 @@ from scheduler.audit import service as audit
 from scheduler.errors import Conflict, NotFound, ValidationError
 from scheduler.notify.settings import NotifySettings
 from scheduler.people.models import Person
-from scheduler.surge import filling, messages
+from scheduler.surge import filling, messages, preempt
 from scheduler.surge.common import get_call, get_offer, policy_of, settings_of
 from scheduler.surge.models import (
     ACTIVE_CALL,
@@ -32,6 +32,7 @@ class AnswerOutcome(enum.StrEnum):
     NOT_NEEDED = "not_needed"  # the seats were taken by quicker people
     ALREADY = "already"
     CLOSED = "closed"  # the call is over or called off
+    BUSY = "busy"  # already coming to another call at the same time
     UNKNOWN = "unknown"
 
 
@@ -130,6 +131,23 @@ def answer_offer(
             templates.declined_ack(f, lang=templates.Lang.EN),
             offer,
         )
+    coming, waiting = filling.overlapping(session, offer)
+    if coming:
+        audit.record(
+            session=session,
+            at=now,
+            actor=actor,
+            action="surge.double_booked",
+            entity="surge_offer",
+            entity_id=offer.id,
+            detail={"via": via, "call": call.id, "other": coming[0].call_id},
+        )
+        return SurgeAnswer(
+            AnswerOutcome.BUSY,
+            "您已确认参加同一时段的另一次呼叫，这次无需前往，谢谢。",
+            "You already said yes to another call at the same time; no need to come to this one. Thank you.",
+            offer,
+        )
     offers = filling.call_offers(session, call.id)
     seats = block_seats(call, block, offers, filling.party_ids(session, {o.person_id for o in offers}), now)
     is_party = offer.person.category in filling.PARTY
@@ -166,9 +184,14 @@ def answer_offer(
         entity_id=offer.id,
         detail={"via": via, "from": before.value, "call": call.id, "need": offer.need_id},
     )
+    # The person cannot be in two places: their other unanswered offers for the same time are
+    # withdrawn (without a text: they just said yes here), and those calls ask others at their next tick.
+    for other in waiting:
+        other.status = OfferStatus.WITHDRAWN
+        other.answered_at = now
     rosters: list[int] = []
     if offer.preempted:
-        rosters = filling.take_from_routine(session=session, offer=offer, call=call, now=now)
+        rosters = preempt.take_from_routine(session=session, offer=offer, call=call, now=now)
     session.flush()
     filling.settle_block(session=session, call=call, block=block, now=now, settings=settings)
     filling.refresh_status(session=session, call=call, now=now, policy=policy)

@@ -12,20 +12,15 @@ from sqlalchemy.orm import Session
 from optimizer.params import SolveParams
 from scheduler.audit import service as audit
 from scheduler.errors import Conflict
-from scheduler.notify import reoffer
 from scheduler.notify.settings import NotifySettings
-from scheduler.rosters.models import Roster
-from scheduler.rosters.service import get_published
-from scheduler.surge import escalation, filling
+from scheduler.surge import escalation, filling, preempt
 from scheduler.surge.common import get_call, policy_of, settings_of
 from scheduler.surge.models import (
     ACTIVE_CALL,
-    COMING,
     TIER_ORDER,
     CallStatus,
     OfferStatus,
     SurgeCall,
-    SurgeOffer,
 )
 from scheduler.surge.policy import SurgePolicy
 from scheduler.surge.raising import make_blocks
@@ -202,7 +197,9 @@ def tick(
         filled = filling.fill_call(session=session, call=call, now=now, policy=policy, settings=settings)
         result.offers += filled.count
         filling.refresh_status(session=session, call=call, now=now, policy=policy)
-    result.replanned = replan_preempted(session=session, now=now, params=replan_params, settings=settings)
+    result.replanned = preempt.replan_preempted(
+        session=session, now=now, params=replan_params, settings=settings
+    )
     return result
 
 
@@ -256,42 +253,3 @@ def _deadline_notice(session: Session, call: SurgeCall, missing: int, now: datet
         entity_id=call.id,
         detail={"missing": missing, "minutes": minutes},
     )
-
-
-def replan_preempted(
-    *,
-    session: Session,
-    now: datetime,
-    params: SolveParams | None = None,
-    settings: NotifySettings | None = None,
-) -> list[int]:
-    """Re-plan the routine shifts people were taken from: only those slots change (reoffer pins the
-    rest), the result is published and the new people get their offers. Returns new roster ids."""
-    settings = settings_of(settings)
-    params = params or SolveParams(seconds=settings.replan_seconds)
-    pending = [
-        o
-        for o in session.scalars(select(SurgeOffer).where(SurgeOffer.status.in_(COMING)))
-        if any(p.get("taken") and not p.get("replanned") for p in o.preempted)
-    ]
-    done: list[int] = []
-    rosters: dict[int, Roster] = {}
-    for o in pending:
-        for p in o.preempted:
-            if p.get("taken") and not p.get("replanned"):
-                old = session.get(Roster, p["roster"])
-                if old is not None:
-                    current = get_published(
-                        session=session, street_id=old.street_id, week_start=old.week_start
-                    )
-                    if current is not None:
-                        rosters[current.id] = current
-    for roster_id in sorted(rosters):
-        new = reoffer.reoffer_declined(
-            session=session, roster_id=roster_id, now=now, params=params, actor="surge"
-        )
-        done.append(new.id)
-    for o in pending:
-        o.preempted = [dict(p, replanned=True) if p.get("taken") else p for p in o.preempted]
-    session.flush()
-    return done

@@ -12,13 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from scheduler.audit import service as audit
-from scheduler.availability.models import AvailabilityException, ExceptionKind
 from scheduler.clock import local_zone
 from scheduler.notify.settings import NotifySettings
 from scheduler.outbox import service as outbox
 from scheduler.outbox.models import OutboxMessage, OutboxStatus
 from scheduler.people.models import Category, Person
-from scheduler.rosters.models import Assignment, AssignmentStatus, Roster, RosterStatus
 from scheduler.surge import messages
 from scheduler.surge.candidates import Place, load_candidates, place_of_grid, tier_of
 from scheduler.surge.models import (
@@ -33,7 +31,7 @@ from scheduler.surge.models import (
     Tier,
 )
 from scheduler.surge.policy import SurgePolicy
-from scheduler.surge.ranking import PRIORITY_RANK, Fit, Slot, qualification, rank
+from scheduler.surge.ranking import Fit, Slot, qualification, rank
 from scheduler.surge.seats import BlockSeats, block_seats
 
 PARTY = (Category.PARTY_IN_SERVICE, Category.PARTY_NO_POST)
@@ -318,6 +316,24 @@ def refresh_status(*, session: Session, call: SurgeCall, now: datetime, policy: 
     session.flush()
 
 
+def overlapping(session: Session, offer: SurgeOffer) -> tuple[list[SurgeOffer], list[SurgeOffer]]:
+    """The person's offers for other blocks at the same time: (coming, still unanswered)."""
+    block = offer.block
+    others = session.scalars(
+        select(SurgeOffer)
+        .join(SurgeBlock, SurgeOffer.block_id == SurgeBlock.id)
+        .where(
+            SurgeOffer.person_id == offer.person_id,
+            SurgeOffer.id != offer.id,
+            SurgeOffer.status.in_((*COMING, OfferStatus.OFFERED)),
+            SurgeBlock.starts_at < block.ends_at,
+            SurgeBlock.ends_at > block.starts_at,
+        )
+        .order_by(SurgeOffer.id)
+    ).all()
+    return [o for o in others if o.status in COMING], [o for o in others if o.status is OfferStatus.OFFERED]
+
+
 def lock_block(session: Session, block_id: int) -> SurgeBlock:
     """The block row under a write lock: two confirmations for the last seat are taken one at a time."""
     block = session.scalar(
@@ -328,67 +344,6 @@ def lock_block(session: Session, block_id: int) -> SurgeBlock:
     )
     assert block is not None
     return block
-
-
-def take_from_routine(*, session: Session, offer: SurgeOffer, call: SurgeCall, now: datetime) -> list[int]:
-    """The person confirmed: free them from the routine shifts overlapping the block (pre-emption).
-
-    Their live assignments there become declined in the published roster (so the re-plan, which
-    forbids declined pairs and pins everything else, refills exactly those slots), and the block is
-    recorded as busy time, so no re-plan puts them back on an overlapping shift. Returns the
-    published roster ids to re-plan.
-    """
-    block = offer.block
-    rows = session.execute(
-        select(Assignment, Roster)
-        .join(Roster, Assignment.roster_id == Roster.id)
-        .where(
-            Roster.status == RosterStatus.PUBLISHED,
-            Assignment.person_id == offer.person_id,
-            Assignment.shift_id.in_([p["shift"] for p in offer.preempted]),
-            Assignment.status.in_(
-                (AssignmentStatus.PROPOSED, AssignmentStatus.OFFERED, AssignmentStatus.CONFIRMED)
-            ),
-        )
-    ).all()
-    rosters: dict[int, int] = {}  # shift → published roster it was taken from
-    for a, roster in rows:
-        if a.locked or PRIORITY_RANK[a.shift.priority] >= PRIORITY_RANK[call.priority]:
-            continue  # changed since the offer went out: never take locked or equally urgent duty
-        before = a.status
-        a.status = AssignmentStatus.DECLINED
-        a.revision += 1
-        a.updated_at = now
-        rosters[a.shift_id] = roster.id
-        audit.record(
-            session=session,
-            at=now,
-            actor="system",
-            action="surge.preempt",
-            entity="assignment",
-            entity_id=a.id,
-            detail={"call": call.id, "offer": offer.id, "shift": a.shift_id, "from": before.value},
-        )
-    session.add(
-        AvailabilityException(
-            person_id=offer.person_id,
-            kind=ExceptionKind.BUSY,
-            starts_at=block.starts_at,
-            ends_at=block.ends_at,
-            note=f"网格呼叫 #{call.id} surge call",
-        )
-    )
-    offer.preempted = [
-        {
-            **p,
-            "taken": p["shift"] in rosters,
-            "roster": rosters.get(p["shift"], p["roster"]),
-            "replanned": False,
-        }
-        for p in offer.preempted
-    ]
-    session.flush()
-    return sorted(set(rosters.values()))
 
 
 def load_call(session: Session, call_id: int) -> SurgeCall | None:

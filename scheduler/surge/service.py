@@ -17,7 +17,8 @@ from __future__ import annotations
 from scheduler.surge.answers import AnswerOutcome, SurgeAnswer, answer, answer_offer, check_in, on_the_way
 from scheduler.surge.common import get_call, get_offer, list_calls
 from scheduler.surge.departments import NewPerson, department_report
-from scheduler.surge.dispatch import TickResult, cancel_call, close_call, replan_preempted, tick
+from scheduler.surge.dispatch import TickResult, cancel_call, close_call, tick
+from scheduler.surge.preempt import replan_preempted
 from scheduler.surge.raising import CallRequest, CallResult, NeedSpec, Unfillable, make_blocks, raise_call
 
 __all__ = [

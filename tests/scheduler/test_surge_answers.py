@@ -169,3 +169,18 @@ def test_surge_answers_an_sms_reply_with_the_code_or_as_the_only_open_question(s
     # No code: the one open question this person has is the surge offer.
     reply = handle_inbound_sms(session=session, from_=b.phone, body="2", now=NOW + MIN, settings=SETTINGS)
     assert reply.startswith("已收到") and offer_of(session, result.call.id, b).status is OfferStatus.DECLINED
+
+
+def test_surge_answers_nobody_is_booked_twice_for_the_same_time(session: Session) -> None:
+    d = district(session)
+    a = d.person("甲", d.st.a1)
+    first = call(d, "general:1")
+    second = call(d, "general:1", grid="A2")
+    in_first, in_second = offer_of(session, first.call.id, a), offer_of(session, second.call.id, a)
+    assert answer(session, in_first, True, NOW + MIN).outcome is surge.AnswerOutcome.CONFIRMED
+    # Their offer for the other call at the same time is withdrawn, without a text.
+    assert offer_of(session, second.call.id, a).status is OfferStatus.WITHDRAWN
+    assert [m.person_id for m in sms(session, "surge_cancel")] == []
+    late = answer(session, in_second, True, NOW + 2 * MIN)
+    assert late.outcome is surge.AnswerOutcome.BUSY
+    assert offer_of(session, second.call.id, a).status is OfferStatus.WITHDRAWN
