@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from scheduler.audit import service as audit
@@ -51,8 +51,15 @@ class FillResult:
 
 
 def call_offers(session: Session, call_id: int) -> list[SurgeOffer]:
+    """Every offer of the call as stored now (rows already loaded are refreshed: another transaction
+    may have answered them since)."""
     return list(
-        session.scalars(select(SurgeOffer).where(SurgeOffer.call_id == call_id).order_by(SurgeOffer.id))
+        session.scalars(
+            select(SurgeOffer)
+            .where(SurgeOffer.call_id == call_id)
+            .order_by(SurgeOffer.id)
+            .execution_options(populate_existing=True)
+        )
     )
 
 
@@ -335,12 +342,15 @@ def overlapping(session: Session, offer: SurgeOffer) -> tuple[list[SurgeOffer], 
 
 
 def lock_block(session: Session, block_id: int) -> SurgeBlock:
-    """The block row under a write lock: two confirmations for the last seat are taken one at a time."""
+    """The block row under a write lock: two confirmations for the last seat are taken one at a time.
+
+    Why a no-op UPDATE rather than SELECT ... FOR UPDATE: SQLite ignores FOR UPDATE, but a write
+    takes its database lock (the other writer waits on the busy timeout), and on PostgreSQL the
+    UPDATE holds the row lock until commit just as FOR UPDATE would.
+    """
+    session.execute(update(SurgeBlock).where(SurgeBlock.id == block_id).values(id=SurgeBlock.id))
     block = session.scalar(
-        select(SurgeBlock)
-        .where(SurgeBlock.id == block_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(SurgeBlock).where(SurgeBlock.id == block_id).execution_options(populate_existing=True)
     )
     assert block is not None
     return block
