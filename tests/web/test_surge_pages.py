@@ -63,6 +63,8 @@ def test_raising_a_call_asks_people_at_once_and_opens_the_board(web: SurgeWeb, s
     assert len(asked) == 3  # 2 missing × over-ask 1.5, from the grid's community
     assert {o.person.name for o in asked} <= {v.name for v in web.volunteers} | {"党员老李"}
     assert f"#{call.id}" in body and "社区" in body and 'data-need="general"' in body
+    assert '<span id="board-next">10:05</span>' in body  # local time: the community has 5 minutes
+    assert 'data-status="open">进行中' in body
     row = body.split('data-need="general"')[1].split("</tr>")[0]
     assert (
         '<td data-field="needed" class="">2</td>' in row and '<td data-field="offered" class="">3</td>' in row

@@ -77,7 +77,7 @@ document.addEventListener("submit", async (event) => {
       if (response.ok) {
         const data = await response.json();
         const signature = data.people.map((p) => p.status).join(",") + "|" + data.people.length;
-        if (signature !== board.dataset.signature || data.status !== document.getElementById("board-status").textContent) {
+        if (signature !== board.dataset.signature || data.status !== document.getElementById("board-status").dataset.status) {
           window.location.reload();
           return;
         }

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 
 from scheduler.people.models import Skill
 from scheduler.surge.models import TIER_LABELS_ZH, Tier
+from web.filters import local
 from web.i18n import is_english
 
 TIER_LABELS_EN = {Tier.COMMUNITY: "community", Tier.STREET: "street", Tier.DEPARTMENT: "departments"}
@@ -18,6 +21,12 @@ OFFER_STATUS = {
     "expired": _l("no answer"),
     "not_needed": _l("not needed"),
     "withdrawn": _l("stood down"),
+}
+CALL_STATUS = {
+    "open": _l("open: places to fill"),
+    "staffed": _l("staffed"),
+    "closed": _l("closed"),
+    "cancelled": _l("called off"),
 }
 REASONS_EN = {
     "no_one_has_skill": "nobody in the district has this skill",
@@ -52,3 +61,12 @@ def offer_status_label(value: str) -> str:
 
 def reason_label(reason: str, reason_zh: str) -> str:
     return REASONS_EN.get(reason, reason) if is_english() else reason_zh
+
+
+def call_status_label(value: str) -> str:
+    return str(CALL_STATUS.get(value, value))
+
+
+def local_hhmm(iso: str | None) -> str:
+    """An ISO time of the board's JSON as local HH:MM (the JSON keeps the offset, the page shows local)."""
+    return "" if not iso else local(datetime.fromisoformat(iso), "%H:%M")

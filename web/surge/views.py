@@ -63,6 +63,7 @@ def calls() -> ResponseReturnValue:
         active=active,
         recent=[c for c in every if c not in active][:20],
         tier=labels.tier_label,
+        call_status=labels.call_status_label,
     )
 
 
@@ -124,6 +125,8 @@ def board_view(call: SurgeCall) -> dict[str, Any]:
     data = board.call_board(db(), call.id, now()).as_dict()
     skills = {s.code: s for s in people.list_skills(session=db())}
     data["tier_label"] = labels.tier_label(data["tier"])
+    data["status_label"] = labels.call_status_label(data["status"])
+    data["next_escalation_local"] = labels.local_hhmm(data["next_escalation_at"])
     for n in data["needs"]:
         n["label"] = labels.need_label(n["need"], skills)
     for u in data["unmet"]:
@@ -141,8 +144,10 @@ def board_view(call: SurgeCall) -> dict[str, Any]:
     )
     for d in data["departments"]:
         d["id"] = ids.get(d["unit"])
+        d["due_local"] = labels.local_hhmm(d["due_at"])
     for x in data["notices"]:
         x["message"] = x["message_en"] if is_english() else x["message_zh"]
+        x["at_local"] = labels.local_hhmm(x["at"])
     data["unfillable"] = [u["message_en"] if is_english() else u["message_zh"] for u in call.unfillable]
     return data
 
