@@ -9,7 +9,7 @@ transaction), and the notification passes claim each outbox row once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -208,3 +208,8 @@ def _reconcile_rows(
             submit_roster_job(runner, job_id=job_id, database_url=database_url)
             requeued.append(job_id)
     return {"lost": lost, "requeued": requeued}
+
+
+def enqueue_surge(runner: jobqueue.Runner, func: Callable[..., Any], **kwargs: Any) -> str | None:
+    """Put a surge job (a call-out, its assignment) on the surge queue, which solves never hold up."""
+    return runner.enqueue(jobqueue.SURGE, func, **kwargs)
