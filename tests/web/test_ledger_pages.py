@@ -227,3 +227,14 @@ def test_a_roster_too_large_for_the_page_points_to_the_command(session: Session)
     body = client.get(f"/rosters/{roster.id}/resilience", query_string={"run": "1"}).get_data(as_text=True)
     assert 'id="resilience-too-large"' in body and f"gridroster roster resilience {roster.id} --json" in body
     assert 'id="resilience-rates"' not in body
+
+
+def test_with_many_grids_the_charts_draw_one_bar_per_community(
+    web: HistoryWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("web.ledgers.charts.MAX_GRID_BARS", 2)  # the street has three grids with shifts
+    body = web.client("street").get("/ledgers", query_string=WEEK_ARGS).get_data(as_text=True)
+    chart = re.search(r'id="chart-coverage">(.*?)</figure>', body, re.S)
+    assert chart is not None and "各社区覆盖率与确认率" in chart.group(1)
+    assert "甲社区" in chart.group(1) and "甲一网格" not in chart.group(1)
+    assert len(re.findall(r'class="bar"', chart.group(1))) == 4  # two communities × two series

@@ -12,6 +12,7 @@ from web.filters import category
 
 # Colours of the series, in order (the app's ink, green and red).
 COLOURS = ("#0b57a4", "#1d7a3a", "#c8102e")
+MAX_GRID_BARS = 20
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,15 @@ def _pct(value: float | None) -> str:
 
 def ledger_charts(ledger: Ledger) -> list[Chart]:
     grids = [u for u in ledger.units if u.level == "grid" and u.figures.required]
+    by_community = len(grids) > MAX_GRID_BARS
+    if by_community:  # a whole street's grids would make a chart pages long: one bar per community
+        grids = [u for u in ledger.units if u.level == "community" and u.figures.required]
     charts = [
         Chart(
             "coverage",
-            _("Coverage and confirmations by grid"),
+            _("Coverage and confirmations by community")
+            if by_community
+            else _("Coverage and confirmations by grid"),
             (_("coverage"), _("confirmed")),
             [
                 Bar(
@@ -102,7 +108,7 @@ def ledger_charts(ledger: Ledger) -> list[Chart]:
     charts.append(
         Chart(
             "attendance",
-            _("Check-ins and no-shows by grid"),
+            _("Check-ins and no-shows by community") if by_community else _("Check-ins and no-shows by grid"),
             (_("checked in"), _("no-shows")),
             attend_bars,
             max((v for b in attend_bars for v in b.values), default=0.0),
