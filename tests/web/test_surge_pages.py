@@ -212,3 +212,35 @@ def test_closing_a_call_stands_everyone_waiting_down(web: SurgeWeb, session: Ses
         f"/surge/calls/{call_id}/end", data={"action": "close"}, follow_redirects=True
     )
     assert "这次呼叫已结束或取消" in body.get_data(as_text=True)
+
+
+def test_the_call_feeds_the_ledger_page_with_its_response_time(web: SurgeWeb, session: Session) -> None:
+    raise_call(web)
+    first = offers(session)[0]
+    web.client(None).post(f"/s/{first.token}", data={"action": "arrived"})  # came without answering first
+    body = (
+        web.client("jiedao")
+        .get("/ledgers", query_string={"kind": "day", "date": "2026-11-27"})
+        .get_data(as_text=True)
+    )
+    rows = body.split('data-section="surges"')[1].split("</table>")[0]
+    assert "甲一网格" in rows and "社区" in rows
+    assert 'id="chart-surges"' in body
+
+
+def test_the_pages_read_in_english_too(web: SurgeWeb, session: Session) -> None:
+    raise_call(web, need_doctor="1")
+    call_id = session.scalar(select(SurgeCall.id))
+    client = web.client("shequ")
+    headers = {"Accept-Language": "en"}
+    board = client.get(f"/surge/calls/{call_id}", headers=headers).get_data(as_text=True)
+    assert (
+        "Since the call" in board and ">community<" in board and "nobody in the district has doctor" in board
+    )
+    assert "Raise the call" in client.get("/surge/new", headers=headers).get_data(as_text=True)
+    assert "Tier reached" in client.get(f"/surge/calls/{call_id}/after-action", headers=headers).get_data(
+        as_text=True
+    )
+    ledger = client.get("/ledgers", query_string={"kind": "day", "date": "2026-11-27"}, headers=headers)
+    assert ledger.status_code == 200 and "Coverage and confirmations by grid" in ledger.get_data(as_text=True)
+    assert "Check-in" in client.get("/checkin", headers=headers).get_data(as_text=True)
