@@ -12,9 +12,9 @@ from rq import Queue
 
 from scheduler.db import make_engine, make_session_factory
 from scheduler.jobs.models import JobStatus
-from scheduler.jobs.queue import SOLVE
+from scheduler.jobs.queue import NOTIFY, SOLVE
 from scheduler.migrate import upgrade
-from tests.city.conftest import GRIDROSTER, Workers
+from tests.city.conftest import GRIDROSTER, Workers, wait_until
 from tests.city.support import job_row, roster_count, tiny_street_job
 from web import create_app
 from web.jobs import submit_generate
@@ -81,3 +81,19 @@ def test_the_web_app_puts_solves_on_the_solve_queue_when_redis_is_configured(
     connection.close()
     app.extensions["gridroster.engine"].dispose()
     engine.dispose()
+
+
+def test_cron_enqueues_the_sweep_on_the_notify_queue(redis_url: str) -> None:
+    env = dict(os.environ, GRIDROSTER_REDIS_URL=redis_url)
+    proc = subprocess.Popen([str(GRIDROSTER), "cron", "--every", "5"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    connection = Redis.from_url(redis_url)
+    try:
+        queue = Queue(NOTIFY, connection=connection)
+        wait_until(lambda: queue.count >= 1, 30, "the first sweep")
+        job = queue.jobs[0]
+        assert job.func_name == "scheduler.jobs.tasks.sweep" and job.kwargs["redis_url"] == redis_url
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        connection.close()
