@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.audit import service as audit
+from scheduler.clock import local_zone
 from scheduler.errors import Conflict, NotFound, ValidationError
 from scheduler.notify.settings import NotifySettings
 from scheduler.people.models import Category, Person, PersonSkill, Skill
@@ -210,7 +211,7 @@ def _unfillable(
         )
         .scalar_subquery()
     )
-    day = request.starts_at.date()
+    day = (request.ends_at or request.starts_at).astimezone(local_zone()).date()  # valid to the end
     out: list[Unfillable] = []
     for n in request.needs:
         skill = skills[n.skill]
