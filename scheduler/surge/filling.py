@@ -144,8 +144,16 @@ def fill_call(
         if s.lead is not None and not s.lead_covered:
             party_waiting = sum(n.party_outstanding for n in s.needs)
             picker.pick(s.lead, policy.to_ask(1) - party_waiting, party_only=True)
-        # Scarce skills first; general seats last.
-        for n in sorted(s.needs, key=lambda n: (n.need.skill_id is None, n.need.id)):
+        # The scarcest skill first (fewest people who can be asked), general seats last: someone who
+        # is both a nurse and a driver goes to whichever of the two is harder to fill.
+        supply = {
+            n.need.id: sum(1 for f in fits if qualification(f.candidate, n.need.skill.code, slot) is None)
+            for n in s.needs
+            if n.need.skill is not None
+        }
+        for n in sorted(
+            s.needs, key=lambda n: (n.need.skill_id is None, supply.get(n.need.id, 0), n.need.id)
+        ):
             already = n.outstanding + sum(1 for need, _ in picker.picks if need.id == n.need.id)
             picker.pick(n.need, policy.to_ask(n.missing) - already)
         picks = picker.picks

@@ -7,7 +7,7 @@ emergency-priority shifts are never moved (the ranking never offers such people;
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -96,9 +96,14 @@ def replan_preempted(
     rest), the result is published and the new people get their offers. Returns new roster ids."""
     settings = settings_of(settings)
     params = params or SolveParams(seconds=settings.replan_seconds)
+    recent = SurgeCall.closed_at.is_(None) | (SurgeCall.closed_at > now - timedelta(days=1))
     pending = [
         o
-        for o in session.scalars(select(SurgeOffer).where(SurgeOffer.status.in_(COMING)))
+        for o in session.scalars(
+            select(SurgeOffer)
+            .join(SurgeCall, SurgeOffer.call_id == SurgeCall.id)
+            .where(SurgeOffer.status.in_(COMING), recent)
+        )
         if any(p.get("taken") and not p.get("replanned") for p in o.preempted)
     ]
     done: list[int] = []
@@ -113,7 +118,9 @@ def replan_preempted(
                     )
                     if current is not None:
                         rosters[current.id] = current
-    for roster_id in sorted(rosters):
+    # The notifications dispatcher re-plans declined slots too: skip a roster it has done already.
+    due = set(reoffer.rosters_to_replan(session=session, now=now))
+    for roster_id in sorted(rosters.keys() & due):
         new = reoffer.reoffer_declined(
             session=session, roster_id=roster_id, now=now, params=params, actor="surge"
         )

@@ -129,3 +129,13 @@ def test_surge_call_open_ended_gets_rolling_blocks_up_to_the_horizon(session: Se
     surge.tick(session=session, now=NOW + timedelta(hours=5))
     session.refresh(result.call)
     assert result.call.blocks[-1].ends_at == NOW + timedelta(hours=20)
+
+
+def test_surge_call_the_scarcest_skill_is_served_first(session: Session) -> None:
+    d = district(session)
+    far = NOW.date() + timedelta(days=400)
+    both = d.person("护士司机", d.st.a1, skills={"nurse": far, "driver": far})
+    driver = d.person("司机", d.st.a2, skills={"driver": far})
+    result = call(d, "driver:1", "nurse:1")
+    asked = {o.person_id: o.need.code for o in offers(session, result.call.id)}
+    assert asked == {both.id: "nurse", driver.id: "driver"}
