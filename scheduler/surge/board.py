@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.clock import local_zone
-from scheduler.surge import filling
+from scheduler.surge import escalation, filling
 from scheduler.surge.candidates import load_candidates, place_of_grid, tier_of
 from scheduler.surge.models import (
     TIER_LABELS_ZH,
@@ -208,8 +208,11 @@ def call_board(session: Session, call_id: int, now: datetime) -> CallBoard:
     unmet = _unmet(
         session, call, block, rows, block_seats is not None and block_seats.lead_covered, now, policy
     )
-    wait = policy.tier(call.tier).wait
     last = call.tier is TIER_ORDER[-1]
+    first_short = min(
+        (b.starts_at for b in filling.current_blocks(call, now, policy) if not seats[b.id].staffed),
+        default=None,
+    )
     return CallBoard(
         call_id=call.id,
         grid=call.grid.code,
@@ -268,7 +271,9 @@ def call_board(session: Session, call_id: int, now: datetime) -> CallBoard:
                 select(SurgeNotice).where(SurgeNotice.call_id == call.id).order_by(SurgeNotice.id)
             )
         ],
-        next_escalation_at=None if last or call.status.value != "open" else call.tier_started_at + wait,
+        next_escalation_at=None
+        if last or first_short is None
+        else escalation.due_at(call, policy, first_short),
         blocks=[
             {
                 "start": b.starts_at.isoformat(),

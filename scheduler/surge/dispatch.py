@@ -180,9 +180,11 @@ def tick(
             call.blocks.extend(new_blocks)
             session.flush()
         while True:
-            missing = _missing_now(session, call, now, policy)
-            due = call.tier_started_at + policy.tier(call.tier).wait
-            if missing == 0 or now < due:
+            missing, first_short = shortfall(session, call, now, policy)
+            if first_short is None:
+                break
+            due = escalation.due_at(call, policy, first_short)
+            if now < due:
                 break
             higher = escalation.escalate(
                 session=session, call=call, at=due, now=now, missing=missing, policy=policy
@@ -203,12 +205,18 @@ def tick(
     return result
 
 
-def _missing_now(session: Session, call: SurgeCall, now: datetime, policy: SurgePolicy) -> int:
+def shortfall(
+    session: Session, call: SurgeCall, now: datetime, policy: SurgePolicy
+) -> tuple[int, datetime | None]:
+    """People still missing over the blocks to staff (a lead counts one), and the start of the first
+    block that is short (None: nothing is short)."""
     seats = filling.seats_of(session, call, now)
-    return sum(
-        seats[b.id].missing + (0 if seats[b.id].lead_covered else 1)
+    short = [
+        (seats[b.id].missing + (0 if seats[b.id].lead_covered else 1), b.starts_at)
         for b in filling.current_blocks(call, now, policy)
-    )
+        if not seats[b.id].staffed
+    ]
+    return sum(m for m, _ in short), min((start for _, start in short), default=None)
 
 
 def _expire(session: Session, call: SurgeCall, now: datetime) -> int:

@@ -83,6 +83,13 @@ def next_tier(tier: Tier) -> Tier | None:
     return TIER_ORDER[i + 1] if i + 1 < len(TIER_ORDER) else None
 
 
+def due_at(call: SurgeCall, policy: SurgePolicy, first_short: datetime) -> datetime:
+    """When the call's current tier has had its time: its wait after it was asked, but never before
+    the whole escalation would still fit before the short block starts (a call raised on Friday for
+    Monday morning does not whistle the departments on Friday; it escalates on Monday, in time)."""
+    return max(call.tier_started_at + policy.tier(call.tier).wait, first_short - policy.escalation_span)
+
+
 def escalate(
     *, session: Session, call: SurgeCall, at: datetime, now: datetime, missing: int, policy: SurgePolicy
 ) -> Tier | None:

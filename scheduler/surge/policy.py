@@ -50,6 +50,11 @@ class SurgePolicy:
     def tier(self, tier: Tier) -> TierPolicy:
         return next(t for t in self.tiers if t.tier is tier)
 
+    @property
+    def escalation_span(self) -> timedelta:
+        """The whole escalation: every tier's wait (30 minutes by default, as 吹哨报到)."""
+        return sum((t.wait for t in self.tiers), timedelta())
+
     def to_ask(self, missing: int) -> int:
         return math.ceil(missing * self.over_ask - 1e-9) if missing > 0 else 0
 

@@ -161,3 +161,19 @@ def test_surge_escalation_a_call_no_tier_can_fill_reports_exactly_what_is_missin
     needs = {n.need: n for n in board.needs}
     assert (needs["general"].needed, needs["general"].declined, needs["general"].confirmed) == (2, 2, 0)
     assert [n["kind"] for n in board.as_dict()["notices"]].count("deadline_missed") == 3
+
+
+def test_surge_escalation_a_call_raised_days_ahead_escalates_only_when_the_start_draws_near(
+    session: Session,
+) -> None:
+    d = district(session)
+    d.person("街道", d.st.b1)
+    start = NOW + timedelta(days=3)
+    result = call(d, "general:1", start=start)
+    assert tick(session, NOW + 10 * MIN).escalated == []
+    board = call_board(session, result.call.id, NOW + 10 * MIN)
+    assert board.next_escalation_at == start - 30 * MIN  # the 5 + 5 + 20 minutes still fit
+    report = tick(session, start - 30 * MIN)
+    assert report.escalated == [(result.call.id, "street")]
+    assert result.call.tier_started_at == start - 30 * MIN
+    assert tick(session, start - 25 * MIN).escalated == [(result.call.id, "department")]

@@ -94,8 +94,10 @@ def test_surge_preemption_a_call_no_more_urgent_than_the_shift_takes_nobody(sess
     d, roster, nurse, *_ = _street_with_a_published_week(session)
     result = call(d, "nurse:1", start=MONDAY_9, hours=4, priority=Priority.NORMAL)
     assert offers(session, result.call.id) == []
-    # Up through the street and the departments: the guard's emergency duty is never asked to move.
-    surge.tick(session=session, now=NOW + timedelta(minutes=10), settings=SETTINGS)
+    # Up through the street and the departments (30 minutes before the start, as the whole
+    # escalation fits then): the guard's emergency duty is never asked to move.
+    surge.tick(session=session, now=MONDAY_9 - timedelta(minutes=30), settings=SETTINGS)
+    surge.tick(session=session, now=MONDAY_9 - timedelta(minutes=25), settings=SETTINGS)
     assert result.call.tier.value == "department" and offers(session, result.call.id) == []
     statuses = {a.person_id: a.status for a in roster.assignments}
     assert statuses[nurse.id] is AssignmentStatus.CONFIRMED
