@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.outbox.models import OutboxStatus
 from scheduler.surge import service as surge
+from scheduler.surge.board import call_board
 from scheduler.surge.models import CallStatus, OfferStatus, Tier
 from tests.conftest import NOW
 from tests.scheduler.surge_support import (
@@ -143,9 +144,24 @@ def test_surge_answers_check_in_by_link_and_by_leader_feed_the_after_action_reco
     oa, ob = offer_of(session, result.call.id, a), offer_of(session, result.call.id, b)
     answer(session, oa, True, NOW + 2 * MIN)
     surge.on_the_way(session=session, token=oa.token, now=NOW + 3 * MIN)
+    board = call_board(session, result.call.id, NOW + 4 * MIN)
+    (row,) = board.needs
+    assert (row.needed, row.offered, row.confirmed, row.on_the_way, row.arrived, row.missing) == (
+        2,
+        1,
+        0,
+        1,
+        0,
+        1,
+    )
+    assert (
+        board.minutes == 4.0 and board.tier == "community" and board.unmet[0].reason == "waiting_for_answers"
+    )
     surge.check_in(session=session, token=oa.token, now=NOW + 12 * MIN, via="link")
     # The leader checks in someone who never answered: taken as a yes, then arrived.
     surge.check_in(session=session, offer_id=ob.id, now=NOW + 15 * MIN, via="leader", actor="leader:1")
+    (row,) = call_board(session, result.call.id, NOW + 16 * MIN).needs
+    assert (row.confirmed, row.on_the_way, row.arrived, row.missing) == (0, 0, 2, 0)
     record = after_action(session=session, call_id=result.call.id)
     assert record.first_confirmation_minutes == 2.0
     assert record.full_staffing_minutes == 15.0
