@@ -81,9 +81,13 @@ def department_report(
             )
         people.append(person)
     phones = [(n, normalise_phone(n.phone)) for n in new_people]
+    skills = {k.code: k for k in session.scalars(select(Skill))}
     for n, _ in phones:
         if not n.name.strip():
             raise ValidationError("name_missing", "姓名不能为空", "a name is required")
+        for code in n.skills:
+            if code not in skills:
+                raise ValidationError("unknown_skill", f"没有这种技能：{code}", f"no such skill: {code}")
     professional_units = set(
         session.scalars(
             select(Person.organisation).where(Person.category == Category.PROFESSIONAL).distinct()
@@ -99,11 +103,7 @@ def department_report(
                 work_unit=unit[:128],
                 link_token=secrets.token_urlsafe(24),
             )
-            for code in n.skills:
-                skill = session.scalar(select(Skill).where(Skill.code == code))
-                if skill is None:
-                    raise ValidationError("unknown_skill", f"没有这种技能：{code}", f"no such skill: {code}")
-                person.skills.append(PersonSkill(skill=skill))
+            person.skills.extend(PersonSkill(skill=skills[code]) for code in n.skills)
             session.add(person)
         people.append(person)
     session.flush()

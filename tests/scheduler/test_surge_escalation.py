@@ -115,6 +115,8 @@ def test_surge_escalation_department_report_refusals_write_nothing(session: Sess
         ({}, "nobody_reported"),
         ({"person_ids": [999999]}, "person_not_found"),
         ({"new_people": [surge.NewPerson("某", "123")]}, "phone_invalid"),
+        ({"new_people": [surge.NewPerson("某", "13912345678", ("telepathy",))]}, "unknown_skill"),
+        ({"new_people": [surge.NewPerson(" ", "13912345678")]}, "name_missing"),
     ):
         with pytest.raises(DomainError) as info:
             surge.department_report(
@@ -122,6 +124,7 @@ def test_surge_escalation_department_report_refusals_write_nothing(session: Sess
             )
         assert info.value.code == code
     assert len(offers(session, result.call.id)) == before
+    assert session.scalar(select(Person).where(Person.phone == "+8613912345678")) is None
 
 
 def test_surge_escalation_a_call_no_tier_can_fill_reports_exactly_what_is_missing_and_why(
