@@ -35,6 +35,7 @@ from scheduler.surge.ranking import Fit, Slot, qualification, rank
 from scheduler.surge.seats import BlockSeats, block_seats
 
 PARTY = (Category.PARTY_IN_SERVICE, Category.PARTY_NO_POST)
+MAX_ANSWER_WINDOW = timedelta(hours=12)
 
 
 @dataclass
@@ -83,6 +84,17 @@ def seats_of(
     offers = call_offers(session, call.id) if offers is None else offers
     party = party_ids(session, {o.person_id for o in offers})
     return {b.id: block_seats(call, b, offers, party, now) for b in call.blocks}
+
+
+def answer_by(block: SurgeBlock, now: datetime, policy: SurgePolicy) -> datetime:
+    """When an offer for this block expires: the answer window (5 minutes) for a call now; a call
+    raised ahead gives people a quarter of the time to its start (at most 12 hours), but answers are
+    due before the escalation would have to begin (30 minutes before the start), never sooner than
+    the answer window."""
+    lead = block.starts_at - now
+    window = max(policy.answer_window, min(lead / 4, MAX_ANSWER_WINDOW))
+    cutoff = block.starts_at - policy.escalation_span
+    return max(now + policy.answer_window, min(now + window, cutoff))
 
 
 def slot_of(call: SurgeCall, block: SurgeBlock, policy: SurgePolicy) -> Slot:
@@ -170,7 +182,7 @@ def fill_call(
                 code="",
                 status=OfferStatus.OFFERED,
                 offered_at=now,
-                expires_at=now + policy.answer_window,
+                expires_at=answer_by(block, now, policy),
                 preempted=[
                     {"roster": d.roster_id, "shift": d.shift_id, "assignment": d.assignment_id, "done": False}
                     for d in f.preempt

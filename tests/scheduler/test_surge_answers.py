@@ -200,3 +200,17 @@ def test_surge_answers_nobody_is_booked_twice_for_the_same_time(session: Session
     late = answer(session, in_second, True, NOW + 2 * MIN)
     assert late.outcome is surge.AnswerOutcome.BUSY
     assert offer_of(session, second.call.id, a).status is OfferStatus.WITHDRAWN
+
+
+def test_surge_answers_a_call_raised_ahead_gives_people_longer_to_answer(session: Session) -> None:
+    d = district(session)
+    d.person("甲", d.st.a1)
+    soon = call(d, "general:1", start=NOW + timedelta(minutes=40))
+    assert offers(session, soon.call.id)[0].expires_at == NOW + 10 * MIN  # a quarter of the 40 minutes
+    d.person("乙", d.st.a2)
+    ahead = call(d, "general:1", grid="A2", start=NOW + timedelta(days=3))
+    assert offers(session, ahead.call.id)[0].expires_at == NOW + timedelta(hours=12)
+    # Answers are due before the 30-minute escalation would have to begin: 36 - 30 = 6 minutes.
+    d.person("丙", d.st.b1)
+    close = call(d, "general:1", grid="B1", start=NOW + timedelta(minutes=36))
+    assert offers(session, close.call.id)[0].expires_at == NOW + 6 * MIN
