@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from optimizer.params import SolveParams
+from optimizer.validate import ProblemError
 from scheduler.audit import service as audit
 from scheduler.availability.models import AvailabilityException, ExceptionKind
+from scheduler.errors import DomainError
 from scheduler.notify import reoffer
 from scheduler.notify.settings import NotifySettings
 from scheduler.rosters.models import Assignment, AssignmentStatus, Roster, RosterStatus
@@ -22,6 +24,10 @@ from scheduler.rosters.service import get_published
 from scheduler.surge.common import settings_of
 from scheduler.surge.models import COMING, SurgeCall, SurgeOffer
 from scheduler.surge.ranking import PRIORITY_RANK
+
+# A re-plan that finds no roster is tried at this many ticks, then left to the coordinator (the
+# freed slot shows as declined in the published roster).
+REPLAN_TRIES = 3
 
 
 def take_from_routine(*, session: Session, offer: SurgeOffer, call: SurgeCall, now: datetime) -> list[int]:
@@ -108,6 +114,7 @@ def replan_preempted(
     ]
     done: list[int] = []
     rosters: dict[int, Roster] = {}
+    current_of: dict[int, int] = {}  # roster an entry names → the published version now
     for o in pending:
         for p in o.preempted:
             if p.get("taken") and not p.get("replanned"):
@@ -118,14 +125,44 @@ def replan_preempted(
                     )
                     if current is not None:
                         rosters[current.id] = current
+                        current_of[p["roster"]] = current.id
     # The notifications dispatcher re-plans declined slots too: skip a roster it has done already.
     due = set(reoffer.rosters_to_replan(session=session, now=now))
+    failed: dict[int, str] = {}
     for roster_id in sorted(rosters.keys() & due):
-        new = reoffer.reoffer_declined(
-            session=session, roster_id=roster_id, now=now, params=params, actor="surge"
-        )
-        done.append(new.id)
+        # In a savepoint: a re-plan that finds no roster in time must not undo the rest of the tick
+        # (escalations, time-outs) nor stop every later tick; it is tried again, then given up.
+        try:
+            with session.begin_nested():
+                new = reoffer.reoffer_declined(
+                    session=session, roster_id=roster_id, now=now, params=params, actor="surge"
+                )
+            done.append(new.id)
+        except (DomainError, ProblemError) as error:
+            # ProblemError: the pins themselves break a rule now (say, a pinned person fell sick).
+            failed[roster_id] = error.code
+            audit.record(
+                session=session,
+                at=now,
+                actor="surge",
+                action="surge.replan_failed",
+                entity="roster",
+                entity_id=roster_id,
+                detail={"code": error.code, "message": str(error)[:300]},
+            )
     for o in pending:
-        o.preempted = [dict(p, replanned=True) if p.get("taken") else p for p in o.preempted]
+        entries = []
+        for p in o.preempted:
+            now_published = current_of.get(p.get("roster", -1))
+            if not p.get("taken") or p.get("replanned"):
+                entries.append(p)
+            elif now_published is not None and now_published in failed:
+                tries = int(p.get("tries", 0)) + 1
+                entries.append(
+                    dict(p, tries=tries, error=failed[now_published], replanned=tries >= REPLAN_TRIES)
+                )
+            else:
+                entries.append(dict(p, replanned=True))
+        o.preempted = entries
     session.flush()
     return done

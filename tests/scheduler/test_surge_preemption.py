@@ -119,3 +119,35 @@ def test_surge_preemption_free_people_are_asked_before_anyone_is_taken_from_duty
     answer(session, asked[0], True, NOW + timedelta(minutes=1))
     assert offer_of(session, result.call.id, nurse).status is OfferStatus.NOT_NEEDED
     assert next(a for a in roster.assignments if a.person_id == nurse.id).status is AssignmentStatus.CONFIRMED
+
+
+def test_surge_preemption_a_replan_that_finds_no_roster_leaves_the_tick_intact_and_gives_up_after_3(
+    session: Session,
+) -> None:
+    from scheduler.audit.models import AuditEntry
+
+    d, roster, nurse, spare, guard, routine, emergency = _street_with_a_published_week(session)
+    # The guard's confirmed (pinned) emergency shift now clashes with a sick note: no roster can
+    # keep every pin, so the re-plan finds none.
+    session.add(
+        AvailabilityException(
+            person=guard,
+            kind=ExceptionKind.SICKNESS,
+            starts_at=MONDAY_9 - timedelta(hours=2),
+            ends_at=MONDAY_9 + timedelta(hours=8),
+        )
+    )
+    session.flush()
+    result = call(d, "nurse:1", start=MONDAY_9, hours=4)
+    answer(session, offers(session, result.call.id)[0], True, NOW + timedelta(minutes=1))
+    for i in range(1, 4):
+        report = surge.tick(
+            session=session, now=NOW + timedelta(minutes=1 + i), settings=SETTINGS, replan_params=TEST_PARAMS
+        )
+        assert report.replanned == []
+        (entry,) = offer_of(session, result.call.id, nurse).preempted
+        assert entry["tries"] == i and entry["replanned"] is (i == 3)
+    failures = session.scalars(select(AuditEntry).where(AuditEntry.action == "surge.replan_failed")).all()
+    assert len(failures) == 3 and failures[0].detail["code"] == "pin_not_eligible"
+    # The published roster is the same one, the freed slot declined in it.
+    assert roster.status is RosterStatus.PUBLISHED
