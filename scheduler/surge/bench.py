@@ -14,12 +14,13 @@ import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from optimizer.greedy import greedy_roster
 from optimizer.solution import Solution, SolveStatus
+from scheduler.audit.models import AuditEntry
 from scheduler.clock import local_zone
 from scheduler.db import make_engine, make_session_factory, transaction
 from scheduler.demo.generator import DemoSize, seed_demo
@@ -169,6 +170,17 @@ def run_surge(*, people: int, grids: int, calls: int, seed: int) -> dict[str, An
                 settings=settings,
             )
         after = _routine(session)
+        replans = {
+            action: n
+            for action, n in session.execute(
+                select(AuditEntry.action, func.count())
+                .where(
+                    AuditEntry.action.in_(("surge.replan_failed", "roster.reoffer")),
+                    AuditEntry.actor == "surge",
+                )
+                .group_by(AuditEntry.action)
+            )
+        }
         taken = {
             (o.person_id, p["shift"])
             for o in session.scalars(select(SurgeOffer).where(SurgeOffer.status.in_(COMING)))
@@ -199,6 +211,8 @@ def run_surge(*, people: int, grids: int, calls: int, seed: int) -> dict[str, An
         "routine_added": len(added),
         "preempted_seats": preempted_seats,
         "unexplained_routine_changes": unexplained,
+        "replans": replans.get("roster.reoffer", 0),
+        "replan_failures": replans.get("surge.replan_failed", 0),
         "confirmed_emergency_changed": len(confirmed_emergency_changed),
         "raise_p95_ms": round(_p95(raise_ms), 1),
         "answer_or_tick_p95_ms": round(_p95(refill_ms), 1),
