@@ -31,7 +31,7 @@ class _Load:
     days: set[int] = field(default_factory=set)
 
 
-def _has_minimums(p: Person) -> bool:
+def has_minimums(p: Person) -> bool:
     return bool(p.min_minutes_total) or bool(p.min_consecutive_days) or bool(p.min_consecutive_days_off)
 
 
@@ -87,18 +87,29 @@ def _take(problem: Problem, load: _Load, s: Shift) -> None:
 
 def greedy_roster(problem: Problem) -> list[Assignment] | None:
     """A roster that keeps every hard rule, or None when pins or minimum rules make that unsure."""
-    if any(_has_minimums(p) for p in problem.people):
+    if any(has_minimums(p) for p in problem.people):
         return None
     pins = [Assignment(pin.person_id, pin.shift_id, -1) for pin in problem.pins if pin.assigned]
     return _fill(problem, pins, pins_only=True)
 
 
 def extend_roster(problem: Problem, roster: list[Assignment]) -> list[Assignment]:
-    """``roster`` (which keeps every hard rule) plus whatever more the greedy can fill; unchanged
-    when minimum-work rules are about (one more day could break a minimum run of days off)."""
-    if any(_has_minimums(p) for p in problem.people):
-        return list(roster)
+    """``roster`` (which keeps every hard rule) plus whatever more the greedy can fill with the
+    people who have no minimum-work rules (one more day could break a minimum run of days off)."""
     return _fill(problem, roster, pins_only=False) or list(roster)
+
+
+def fill_roster(problem: Problem, roster: list[Assignment]) -> list[Assignment] | None:
+    """``roster`` (complete and valid for the people in it), the pins of everybody else, then the
+    greedy's filling with the people who have no minimum-work rules; None when a pin cannot be
+    placed."""
+    placed = {(a.person_id, a.shift_id) for a in roster}
+    pins = [
+        Assignment(pin.person_id, pin.shift_id, -1)
+        for pin in problem.pins
+        if pin.assigned and (pin.person_id, pin.shift_id) not in placed
+    ]
+    return _fill(problem, [*roster, *pins], pins_only=True)
 
 
 def repair_roster(problem: Problem, roster: list[Assignment], people: set[str]) -> list[Assignment]:
@@ -131,7 +142,8 @@ def _fill(problem: Problem, start: list[Assignment], *, pins_only: bool) -> list
     people = {p.id: p for p in problem.people}
     candidates: dict[tuple[str, int], list[Person]] = defaultdict(list)
     for person, shift, index in eligible_triples(problem):
-        candidates[shift.id, index].append(person)
+        if not has_minimums(person):
+            candidates[shift.id, index].append(person)
     shifts = {s.id: s for s in problem.shifts}
     loads: dict[str, _Load] = defaultdict(_Load)
     filled: dict[tuple[str, int], int] = defaultdict(int)

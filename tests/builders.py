@@ -102,3 +102,47 @@ def random_problem(people: int, grids: int, days: int = 7, *, seed: int = 1, **f
         for _ in range(people // 3)
     )
     return make_problem(cast, shifts, days=days, requests=requests, **fields)
+
+
+def minimum_problem(people: int, days: int = 14, *, seed: int = 1, **fields: Any) -> Problem:
+    """A small ward where every person has minimum-work rules (like Curtois & Qu): an early and a
+    late shift a day, a minimum and maximum total, runs of 2–5 working days, at least 2 days off
+    in a row, at most ``days // 7 - 1`` weekends (at least 1), a few days of leave, no early
+    after a late; the same seed gives the same problem."""
+    import random
+
+    from optimizer import Request, Rules, Succession, Window
+
+    rng = random.Random(seed)
+    shifts = [
+        shift(
+            f"d{d}{kind}",
+            d * DAY + (6 if kind == "E" else 14) * HOUR,
+            d * DAY + (14 if kind == "E" else 22) * HOUR,
+            demand=rng.choice((1, 2, 2, 3)),
+            task_type=kind,
+        )
+        for d in range(days)
+        for kind in ("E", "L")
+    ]
+    cast = []
+    for i in range(people):
+        leave = rng.randrange(days - 2)
+        cast.append(
+            person(
+                f"n{i}",
+                absences=(Window(leave * DAY, (leave + rng.choice((1, 2, 3))) * DAY),),
+                min_minutes_total=rng.choice((days // 2 - 2, days // 2)) * 8 * HOUR,
+                max_minutes_total=(days // 2 + 2) * 8 * HOUR,
+                max_consecutive_days=5,
+                min_consecutive_days=2,
+                min_consecutive_days_off=2,
+                max_weekends=max(1, days // 7 - 1),
+            )
+        )
+    requests = tuple(
+        Request(f"n{rng.randrange(people)}", rng.randint(1, 3), rng.random() < 0.5, day=rng.randrange(days))
+        for _ in range(people)
+    )
+    rules = Rules(forbidden_successions=(Succession("L", "E"),), max_extra_heads=None)
+    return make_problem(cast, shifts, days=days, requests=requests, rules=rules, **fields)
