@@ -14,10 +14,12 @@ from ortools.sat.python.cp_model_helper import SatParameters
 
 from optimizer.builder import RosterModel, build
 from optimizer.check import CheckReport, check
+from optimizer.construct import first_roster
 from optimizer.decompose import Part, bridge_people, empty_roster_cost, split
 from optimizer.eligibility import eligible_triples
 from optimizer.explain import explain
 from optimizer.greedy import extend_roster, greedy_roster, repair_roster
+from optimizer.lns import Neighbourhoods, fixed
 from optimizer.params import SolveParams
 from optimizer.problem import Problem
 from optimizer.solution import Assignment, PenaltyLine, Progress, Solution, SolveStats, SolveStatus
@@ -54,6 +56,7 @@ class _Run:
     done_objective: int = 0
     done_bound: int = 0
     pending: int = 0  # empty-roster cost of the parts not solved yet
+    fixed_bound: int | None = None  # during LNS: the part's bound (the pieces' bounds are no bounds)
     reported: float = math.inf  # last objective sent to on_progress
 
     def watch(self, stop: threading.Event, finished: threading.Event) -> None:
@@ -83,7 +86,10 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             return  # CP-SAT may announce an equal roster twice; report only better ones
         run.reported = objective
         if run.on_progress is not None:
-            bound = run.done_bound + max(0, math.ceil(self.best_objective_bound - 1e-6))
+            own = run.fixed_bound
+            if own is None:
+                own = max(0, math.ceil(self.best_objective_bound - 1e-6))
+            bound = run.done_bound + own
             run.on_progress(
                 Progress(objective, min(bound, objective), time.monotonic() - run.started, run.solutions)
             )
@@ -128,25 +134,41 @@ def _solve_parts(parts: list[Part], run: _Run) -> list[_PartResult]:
         run.pending -= empty_roster_cost(part.problem)
         if not deterministic:
             left = run.params.seconds - (time.monotonic() - run.started)
-            if part.size * BUILD_SECONDS_PER_VARIABLE > max(left / 2, 1.0):
-                # Building alone would eat the time limit (1.6 million variables: 5 minutes).
-                greedy = _greedy_part(part.problem)
-                if greedy is not None:
-                    run.done_objective += greedy.objective
-                    results.append(greedy)
-                    models.append(None)
-                    continue
-        m = build(part.problem, part.triples)
-        fallback = _hint(m)
-        if not deterministic:
-            left = run.params.seconds - (time.monotonic() - run.started)
         rest_size = sum(p.size for p in parts[index:]) or 1
         share = max(left * part.size / rest_size, MIN_PART_SECONDS)
-        result = _solve_part(m, share, run)
-        if result.status == SolveStatus.NO_ROSTER and fallback:
-            result = _greedy_part(m.problem) or result
+        if not deterministic and part.size * BUILD_SECONDS_PER_VARIABLE > max(left / 2, 1.0):
+            # Building alone would eat the time limit (1.6 million variables: 5 minutes).
+            roster, _ = first_roster(part.problem, run.params, share * FIRST_ROSTER_SHARE, part.triples)
+            first = _scored_part(part.problem, roster)
+            if first is not None:
+                run.done_objective += first.objective
+                results.append(first)
+                models.append(None)
+                continue
+        m = build(part.problem, part.triples)
+        roster, spent = _hint(m, run, share * FIRST_ROSTER_SHARE)
         if deterministic:
-            left -= result.spent
+            left -= spent
+        else:
+            left = run.params.seconds - (time.monotonic() - run.started)
+        share = max(left * part.size / rest_size, MIN_PART_SECONDS)
+        result = _solve_part(m, share * FULL_SEARCH_SHARE, run)
+        used = result.spent
+        if result.status == SolveStatus.NO_ROSTER:
+            result = _scored_part(m.problem, roster) or result
+            result.variables, result.constraints = (
+                len(m.model.proto.variables),
+                len(m.model.proto.constraints),
+            )
+        if result.status == SolveStatus.FEASIBLE:
+            # Improve by LNS for most of what is left of the share; the second pass gets the rest.
+            budget = share * LNS_SHARE - used
+            if not deterministic:
+                budget = min(budget, run.params.seconds - (time.monotonic() - run.started))
+            result, more = _improve(m, result, budget, run, seed=run.params.seed + index)
+            used += more
+        if deterministic:
+            left -= used
         run.done_objective += result.objective
         run.done_bound += result.bound
         results.append(result)
@@ -191,15 +213,29 @@ def _second_pass(
 
 
 MIN_PART_SECONDS = 0.05
+# A part's share of the time: first roster (when the greedy cannot: construct.py) at most
+# FIRST_ROSTER_SHARE, then the full model (the bound) FULL_SEARCH_SHARE, then LNS until
+# LNS_SHARE has gone; what is left goes to the second pass (full model, hinted with the best).
+FIRST_ROSTER_SHARE = 0.3
+FULL_SEARCH_SHARE = 0.35
+LNS_SHARE = 0.8
+LNS_WORKERS = 1  # small pieces: one worker did better than two (Curtois 8, 60 s: 2156 vs 2268)
+LNS_MOVE_SECONDS = (0.5, 3.0)  # each move's limit: a twentieth of the LNS time, within these
 BUILD_SECONDS_PER_VARIABLE = 60e-6  # measured: about 40 µs per decision variable on this machine
 BIG_PART = 5_000  # decision variables
 
 
-def _solve_part(m: RosterModel, seconds: float, run: _Run) -> _PartResult:
+def _solve_part(m: RosterModel, seconds: float, run: _Run, *, piece: bool = False) -> _PartResult:
+    """Search the whole model, or with ``piece`` an LNS piece (most variables fixed): no
+    bound-oriented workers there, and no first-solution search after a stop (the hint is a
+    roster already)."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = run.params.worker_count()
-    _tune_for_few_workers(params)
+    if piece:
+        params.num_workers = min(params.num_workers, LNS_WORKERS)
+    else:
+        _tune_for_few_workers(params)
     params.random_seed = run.params.seed
     if len(m.x) >= BIG_PART:
         # Street-sized parts: probing and repeated presolve cost seconds and buy little here
@@ -213,7 +249,7 @@ def _solve_part(m: RosterModel, seconds: float, run: _Run) -> _PartResult:
     else:
         params.max_time_in_seconds = seconds
     status = _run_solver(solver, m, run)
-    if status == cp_model.UNKNOWN and run.stopped:
+    if status == cp_model.UNKNOWN and run.stopped and not piece:
         status = _run_solver(solver, m, run)  # stopped before any roster: take the first one
     proto = m.model.proto
     spent = solver.deterministic_time if run.params.deterministic else solver.wall_time
@@ -238,16 +274,56 @@ def _solve_part(m: RosterModel, seconds: float, run: _Run) -> _PartResult:
     return _PartResult(solved, assignments, breakdown, objective, bound, **stats)  # type: ignore[arg-type]
 
 
-def _greedy_part(problem: Problem) -> _PartResult | None:
-    """The greedy roster, scored by the independent checker, when CP-SAT has no roster in time:
-    a coordinator always gets a valid roster; its bound is 0 (nothing proven)."""
-    roster = greedy_roster(problem)
+def _scored_part(problem: Problem, roster: list[Assignment] | None) -> _PartResult | None:
+    """A roster built outside CP-SAT (greedy or constructed), scored by the independent checker,
+    when CP-SAT has none in time: a coordinator always gets a valid roster; its bound is 0."""
     if roster is None:
         return None
     report = _score(problem, roster)
     if report.violations:
         return None
     return _PartResult(SolveStatus.FEASIBLE, roster, list(report.breakdown), report.objective, 0)
+
+
+def _improve(
+    m: RosterModel, start: _PartResult, seconds: float, run: _Run, *, seed: int
+) -> tuple[_PartResult, float]:
+    """LNS from ``start`` for ``seconds`` (deterministic time in deterministic mode): re-solve a
+    piece with the rest fixed, keep the roster when it is no worse. The bound stays ``start``'s;
+    the result is scored by the independent checker (``start`` is kept if it disagrees).
+    Returns the best roster and the time spent."""
+    best, spent = start, 0.0
+    chosen = {(a.person_id, a.shift_id, a.demand_index) for a in start.assignments}
+    pieces = Neighbourhoods(m, seed)
+    low, high = LNS_MOVE_SECONDS
+    move_seconds = min(high, max(low, seconds / 20))
+    run.fixed_bound = start.bound
+    try:
+        while seconds - spent >= low and not run.stopped and best.objective > start.bound:
+            with fixed(m, chosen, pieces.next()):
+                after = _solve_part(m, min(move_seconds, seconds - spent), run, piece=True)
+            spent += after.spent
+            if after.status == SolveStatus.NO_ROSTER:
+                pieces.learn(False)
+                continue
+            pieces.learn(after.bound == after.objective)
+            if after.objective <= best.objective:
+                best = after
+                chosen = {(a.person_id, a.shift_id, a.demand_index) for a in after.assignments}
+    finally:
+        run.fixed_bound = None
+    if best is start:
+        return start, spent
+    report = _score(m.problem, best.assignments)
+    if report.violations or report.objective != best.objective:
+        return start, spent
+    best.bound = min(start.bound, best.objective)
+    best.status = SolveStatus.OPTIMAL if best.bound == best.objective else SolveStatus.FEASIBLE
+    best.spent = start.spent + spent
+    best.variables, best.constraints = start.variables, start.constraints
+    best.branches += start.branches
+    best.conflicts += start.conflicts
+    return best, spent
 
 
 def _tune_for_few_workers(params: SatParameters) -> None:
@@ -277,24 +353,29 @@ def _run_solver(solver: cp_model.CpSolver, m: RosterModel, run: _Run) -> int:
             run.current = None
 
 
-def _hint(m: RosterModel) -> bool:
+def _hint(m: RosterModel, run: _Run, seconds: float) -> tuple[list[Assignment] | None, float]:
     """A complete hint: the published roster when re-planning (hints only speed up; the change
-    term is what limits churn), else the greedy roster. True when the hint is a valid roster."""
+    term is what limits churn), else the first roster (construct.first_roster). Returns that
+    roster when it is a valid one, and the time (deterministic time in deterministic mode) spent
+    on it."""
+    roster: list[Assignment] | None = None
+    spent = 0.0
     if m.problem.previous:
-        pairs, lines, valid = set(m.problem.previous), None, False
+        pairs, lines = set(m.problem.previous), None
     else:
-        roster = greedy_roster(m.problem)
+        triples = [(m.people[p], m.shifts[s], d) for p, s, d in m.x]
+        roster, spent = first_roster(m.problem, run.params, seconds, triples)
         if roster is None:
-            return False
+            return None, spent
         pairs = {(a.person_id, a.shift_id) for a in roster}
-        lines, valid = {(a.person_id, a.shift_id, a.demand_index) for a in roster}, True
+        lines = {(a.person_id, a.shift_id, a.demand_index) for a in roster}
     hinted: set[tuple[str, str]] = set()
     for (p, s, d), x in m.x.items():
         keep = (p, s) in pairs and (p, s) not in hinted and (lines is None or (p, s, d) in lines)
         if keep:
             hinted.add((p, s))
         m.model.add_hint(x, keep)
-    return valid
+    return roster, spent
 
 
 def _read_ledger(m: RosterModel, solver: cp_model.CpSolver) -> list[PenaltyLine]:
