@@ -51,7 +51,7 @@ class ResilienceReport:
     skills_breaking: list[Break]
     grid_names: dict[str, str] = field(default_factory=dict)
     skill_names: dict[str, str] = field(default_factory=dict)
-    method: str = "greedy repair (optimizer.greedy) with the remaining assignments pinned"
+    method: str = "greedy repair (optimizer.greedy order and rules) of the shifts that lost someone"
 
     def rate(self, percent: float) -> RateOutcome:
         return next(r for r in self.rates if r.rate == percent)

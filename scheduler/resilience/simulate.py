@@ -1,13 +1,17 @@
 """Sudden loss of people, simulated on the optimizer's plain problem: remove, repair greedily, count.
 
-Each scenario removes a share of the pool at random, keeps everyone else's assignments (pins) and
-lets the optimizer's greedy repair fill what it can from who is left; then coverage is counted per
-grid and per skill, and the people a standby list would need to close the new gaps are counted.
+Each scenario removes a share of the pool at random, keeps everyone else's assignments and lets a
+greedy repair fill what it can from who is left; then coverage is counted per grid and per skill,
+and the people a standby list would need to close the new gaps are counted.
 
-Why a local repair: the greedy over a whole street takes a few tenths of a second, and a check runs
-it hundreds of times. Only the shifts that lost someone can change, so each scenario hands the
-greedy just those shifts, the people who could fill them, and those people's other shifts (as pinned
-context, so rest, overlap and hour caps are still checked).
+Why an incremental repair: a check runs hundreds of scenarios, and a whole-street greedy
+(``optimizer.greedy.greedy_roster``) re-reads the street (eligibility, every pin) each time, seconds
+on a 1,200-person street. So the plan is built once: who may fill which line, and each person's
+load in the baseline. A scenario then starts from that baseline without the lost people and fills
+only the lines of the shifts that lost someone, in the greedy's own order and with its own rule
+check (``optimizer.greedy._fits``), so it picks the same people as a whole-street greedy re-plan
+with everyone left pinned would (a test compares the two): lines that were short in the baseline
+stay short, because nobody's load gets lighter when others drop out.
 """
 
 from __future__ import annotations
@@ -16,15 +20,15 @@ import itertools
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from optimizer.greedy import greedy_roster
-from optimizer.problem import Demand, Person, Pin, Problem, Shift, Skill
+from optimizer.eligibility import eligible_triples
+from optimizer.greedy import _fits, _Load, _take, has_minimums
+from optimizer.problem import Person, Problem, Shift, Skill
 from optimizer.solution import Assignment
 
 ANY = "*"  # a demand line without a skill: anyone eligible
-PINNED = "@pinned:"  # the skill of a context shift's line: held only by the people pinned on it
 Line = tuple[str, int]  # (shift id, demand line)
 Need = dict[tuple[str | None, str], int]  # (community, skill) -> people
 
@@ -42,7 +46,6 @@ class RateOutcome:
     by_skill: dict[str, float]
     standby: dict[str, int]  # skill (ANY: none) -> people to hold in standby
     restored: float  # share of scenarios that this standby brings back to the baseline
-    fallbacks: int = 0  # scenarios where the local repair failed and the whole street was re-planned
 
 
 @dataclass
@@ -54,10 +57,36 @@ class Simulation:
     baseline_by_grid: dict[str, float] = field(default_factory=dict)
     baseline_by_skill: dict[str, float] = field(default_factory=dict)
     rates: list[RateOutcome] = field(default_factory=list)
+    dropped: int = 0  # roster pairs the greedy's rule check refuses (left out of the baseline)
+
+
+Eligible = dict[Line, list[Person]]
+
+
+def eligibility(problem: Problem, people: Iterable[Person], shifts: Iterable[Shift]) -> Eligible:
+    """Who may fill each line (``optimizer.eligibility``), worked out one community at a time: a
+    person only serves their communities (and their street-wide skills anywhere), so each pass sees
+    a tenth of the street and the whole costs a tenth of one street-wide pass."""
+    people = tuple(people)
+    by_community: dict[str | None, list[Shift]] = defaultdict(list)
+    for s in shifts:
+        by_community[s.community_id].append(s)
+    out: Eligible = defaultdict(list)
+    for community, here in by_community.items():
+        serving = tuple(p for p in people if community is None or _may_serve(p, community))
+        for person, shift, line in eligible_triples(replace(problem, people=serving, shifts=tuple(here))):
+            out[shift.id, line].append(person)
+    return out
+
+
+def _may_serve(p: Person, community: str) -> bool:
+    """A superset of territory_ok: the community is theirs, or some skill of theirs serves anywhere."""
+    return p.communities is None or community in p.communities or bool(p.street_wide_skills)
 
 
 class Plan:
-    """The problem, its baseline (the roster, greedily completed) and who may fill which line."""
+    """The problem, its baseline (the roster, greedily completed), who may fill which line and
+    each person's load in the baseline; built once, then each scenario only repairs its gaps."""
 
     def __init__(self, problem: Problem, roster: Sequence[tuple[str, str]]) -> None:
         self.problem = problem
@@ -65,128 +94,151 @@ class Plan:
         self.people = {p.id: p for p in problem.people}
         self.lines = {(s.id, i): d.count for s in problem.shifts for i, d in enumerate(s.demands)}
         self.required = sum(self.lines.values())
-        self.forbidden = tuple(pin for pin in problem.pins if not pin.assigned)
         self.roster = [(p, s) for p, s in roster if s in self.shifts and p in self.people]
-        self.community = {s.id: s.community_id or "" for s in problem.shifts}
-        self._serving: dict[str, set[str]] = {}
-        self._holders: dict[str, set[str]] = defaultdict(set)
-        for p in problem.people:
-            for skill in p.skills:
-                self._holders[skill.name].add(p.id)
         self.grid_of = {ln: self.shifts[ln[0]].grid_id or "" for ln in self.lines}
         self.skill_of = {ln: self.shifts[ln[0]].demands[ln[1]].skill or ANY for ln in self.lines}
-        # The baseline: the roster, with the shifts it leaves short repaired the same way.
-        on: dict[str, int] = defaultdict(int)
-        for _, s in self.roster:
-            on[s] += 1
-        full = {ln: c for ln, c in self.lines.items() if on[ln[0]] >= self.shifts[ln[0]].headcount}
-        short = {s for s in self.shifts if on[s] < self.shifts[s].headcount}
-        self.fallback = False
-        self.base, got = self._repair(set(self.roster), short, frozenset(), ())
-        self.fill = self.clip({**got, **full})
-        if self.fallback:  # the roster did not fit the greedy's checks: complete it from scratch
-            self.fallback = False
-            whole = _whole(problem, self.forbidden, self.roster, ()) or []
-            self.base = sorted((a.person_id, a.shift_id) for a in whole)
-            self.fill = self.clip(_count(whole))
+        self.eligible = eligibility(problem, problem.people, problem.shifts)
+        # line -> who may be given it in a repair: the greedy leaves people with minimum-work rules
+        # where the roster put them (it cannot promise a minimum)
+        fillers = {p.id for p in problem.people if not has_minimums(p)}
+        self.filling = {
+            ln: frozenset(p.id for p in self.eligible.get(ln, ()) if p.id in fillers) for ln in self.lines
+        }
+        # The baseline: the roster as far as it keeps the greedy's rules (in time order, like
+        # optimizer.greedy.repair_roster), then the lines it leaves short repaired the same way.
+        loads: dict[str, _Load] = defaultdict(_Load)
+        placed: list[Assignment] = []
+        for p, s in sorted(self.roster, key=lambda ps: (self.shifts[ps[1]].start, ps[1], ps[0])):
+            line = self._line_of(p, s)
+            if line is not None and _fits(problem, self.people[p], loads[p], self.shifts[s]):
+                _take(problem, loads[p], self.shifts[s])
+                placed.append(Assignment(p, s, line))
+        self.dropped = len(self.roster) - len(placed)
+        on = _by(placed, "person_id")
+        self.base = placed + self.repair(_by(placed, "shift_id"), on, loads, set(self.shifts))
+        self.fill = self.clip(_count(self.base))
+        self.staff = _by(self.base, "shift_id")  # shift -> its baseline assignments
+        self.on = _by(self.base, "person_id")  # person -> their baseline assignments
+        self.loads = {p: self._replay(p, self.on) for p in self.on}  # person -> baseline load
+        # line -> who may fill it and still fits with their baseline load. Loads only grow in a
+        # scenario (the lost do not come back as candidates) and a fuller load never fits where a
+        # lighter one did not, so the others are never chosen: the lists are worked out once.
+        self._fitting: dict[Line, list[Person]] = {}
+
+    def _line_of(self, person: str, shift: str) -> int | None:
+        """The line a pinned person fills: the first they are eligible for (as the greedy does)."""
+        p = self.people[person]
+        return next((d for d in range(len(self.shifts[shift].demands)) if p in self.eligible[shift, d]), None)
+
+    def _replay(self, person: str, on: dict[str, list[Assignment]]) -> _Load:
+        load = _Load()
+        for a in on.get(person, ()):
+            _take(self.problem, load, self.shifts[a.shift_id])
+        return load
+
+    def fitting(self, line: Line) -> list[Person]:
+        if line not in self._fitting:
+            shift, idle = self.shifts[line[0]], _Load()
+            self._fitting[line] = [
+                p
+                for p in self.eligible.get(line, ())
+                if p.id in self.filling[line] and _fits(self.problem, p, self.loads.get(p.id, idle), shift)
+            ]
+        return self._fitting[line]
 
     def clip(self, filled: dict[Line, int]) -> dict[Line, int]:
         return {ln: min(filled.get(ln, 0), count) for ln, count in self.lines.items()}
 
-    def candidates(self, community: str, skills: set[str | None]) -> set[str]:
-        """People who serve the community and hold one of the lines' skills (None: any). A superset
-        of who is eligible: the greedy checks availability, fitness and limits itself, and that is
-        cheaper than working out eligibility for the whole street up front."""
-        if community not in self._serving:
-            self._serving[community] = {
-                p.id for p in self.problem.people if p.communities is None or community in p.communities
-            }
-        serving = self._serving[community]
-        if None in skills:
-            return serving
-        return serving & set().union(*(self._holders.get(k, set()) for k in skills if k is not None))
+    def scenario(self, removed: frozenset[str], standby: Eligible | None = None) -> dict[Line, int]:
+        """Heads per line once ``removed`` are gone and the gaps are repaired (with the standby
+        people whose eligibility ``standby`` gives)."""
+        return self.clip(_count(self.repaired(removed, standby)))
 
-    def scenario(self, removed: frozenset[str], extra: Sequence[Person] = ()) -> tuple[dict[Line, int], bool]:
-        """Heads per line once ``removed`` are gone and the gaps are repaired (with ``extra`` people)."""
-        affected = {s for p, s in self.base if p in removed}
+    def repaired(self, removed: frozenset[str], standby: Eligible | None = None) -> list[Assignment]:
+        """The baseline without ``removed``, plus the repair of the shifts that lost someone."""
+        kept = [a for a in self.base if a.person_id not in removed]
+        affected = {a.shift_id for p in removed for a in self.on.get(p, ())}
         if not affected:
-            return self.fill, False
-        state = {(p, s) for p, s in self.base if p not in removed}
-        _, got = self._repair(state, affected, removed, extra)
-        if self.fallback:
-            self.fallback = False
-            left = replace(self.problem, people=tuple(p for p in self.problem.people if p.id not in removed))
-            keep = [(p, s) for p, s in self.roster if p not in removed]
-            return self.clip(_count(_whole(left, self.forbidden, keep, extra) or [])), True
-        fill = dict(self.fill)
-        for ln in self.lines:
-            if ln[0] in affected:
-                fill[ln] = min(got.get(ln, 0), self.lines[ln])
-        return fill, False
+            return kept
+        return kept + self.repair(self.staff, self.on, self.loads, affected, removed, standby, baseline=True)
 
-    def _repair(
+    def repair(
         self,
-        state: set[tuple[str, str]],
-        affected: set[str],
-        removed: frozenset[str],
-        extra: Sequence[Person],
-    ) -> tuple[list[tuple[str, str]], dict[Line, int]]:
-        """Fill the ``affected`` shifts, one community after the other (people of other communities
-        cannot serve there, so each greedy run is about a tenth of the street). New assignments join
-        ``state`` at once, so a street-wide person taken in one community is busy for the next."""
-        got: dict[Line, int] = {}
-        for community in sorted({self.community[s] for s in affected}):
-            here = {s for s in affected if self.community[s] == community}
-            skills = {
-                self.shifts[s].demands[i].skill for s in here for i in range(len(self.shifts[s].demands))
-            }
-            local = ({p for p, s in state if s in here} | self.candidates(community, skills)) - removed
-            visitors = [p for p in extra if p.communities is None or community in p.communities]
-            result = self._local(state, here, local, visitors)
-            if result is None:
-                self.fallback = True
-                return sorted(state), got
-            for a in result:
-                if a.shift_id in here:
-                    state.add((a.person_id, a.shift_id))
-                    got[a.shift_id, a.demand_index] = got.get((a.shift_id, a.demand_index), 0) + 1
-        return sorted(state), got
+        staff: dict[str, list[Assignment]],
+        on: dict[str, list[Assignment]],
+        loads: dict[str, _Load],
+        shifts: set[str],
+        removed: frozenset[str] = frozenset(),
+        standby: Eligible | None = None,
+        *,
+        baseline: bool = False,
+    ) -> list[Assignment]:
+        """New assignments filling the lines of ``shifts`` left short, given who stands where
+        (``staff`` per shift, ``on`` per person, ``loads``; less ``removed``; none of it is
+        changed), from the pool and ``standby``: optimizer.greedy's order (priority, then fewest
+        candidates, start, id) and choice (a tag the shift lacks, then lightest load against the
+        fair share, home grid, id), every pick checked by the greedy's own rule check.
+        ``baseline``: ``loads`` are the baseline's, so the candidates can be narrowed to
+        ``fitting``."""
+        filled: dict[Line, int] = defaultdict(int)
+        tags_on: dict[str, list[frozenset[str]]] = defaultdict(list)
+        for shift_id in shifts:
+            for a in staff.get(shift_id, ()):
+                if a.person_id not in removed:
+                    filled[shift_id, a.demand_index] += 1
+                    tags_on[shift_id].append(self.people[a.person_id].tags)
+        idle = _Load()
+        changed: dict[str, _Load] = {}  # copies of the loads this repair adds to
 
-    def _local(
-        self, state: set[tuple[str, str]], here: set[str], local: set[str], extra: Sequence[Person]
-    ) -> list[Assignment] | None:
-        pins = sorted((p, s) for p, s in state if p in local)
-        context: dict[str, list[str]] = defaultdict(list)
-        for p, s in pins:
-            if s not in here:
-                context[s].append(p)
-        # Context shifts keep their times and nature but ask exactly for the people pinned on them,
-        # through a skill only those people hold: nobody else even looks at them (that is the speed).
-        held: dict[str, list[Skill]] = defaultdict(list)
-        for s, on in context.items():
-            for p in on:
-                held[p].append(Skill(f"{PINNED}{s}"))
-        shifts = tuple(self.shifts[s] for s in sorted(here)) + tuple(
-            replace(self.shifts[s], demands=(Demand(len(on), f"{PINNED}{s}"),), needs=())
-            for s, on in sorted(context.items())
+        def load(p: Person) -> _Load:
+            return changed.get(p.id) or loads.get(p.id) or idle
+
+        extra = standby or {}
+        count: dict[Line, int] = {}
+        choice: dict[Line, list[Person]] = {}
+        for i in shifts:
+            for d in range(len(self.shifts[i].demands)):
+                others = extra.get((i, d), [])
+                ids = self.filling[i, d]
+                count[i, d] = len(ids) - len(ids & removed) + len(others)
+                pool = self.fitting((i, d)) if baseline else self.eligible.get((i, d), [])
+                choice[i, d] = [p for p in pool if p.id in ids and p.id not in removed] + others
+        order = sorted(
+            count,
+            key=lambda ln: (
+                -int(self.shifts[ln[0]].priority),
+                count[ln],
+                self.shifts[ln[0]].start,
+                ln[0],
+                ln[1],
+            ),
         )
-        people = tuple(
-            replace(self.people[p], skills=self.people[p].skills + tuple(held[p]))
-            if held[p]
-            else self.people[p]
-            for p in sorted(local)
-        )
-        reduced = replace(
-            self.problem,
-            shifts=shifts,
-            people=people + tuple(extra),
-            known_skills=None,
-            pins=tuple(pin for pin in self.forbidden if pin.person_id in local)
-            + tuple(Pin(p, s) for p, s in pins),
-            previous=frozenset(),
-            requests=(),
-        )
-        return greedy_roster(reduced)
+        out: list[Assignment] = []
+        for s_id, d in order:
+            s = self.shifts[s_id]
+            for _ in range(s.demands[d].count - filled[s_id, d]):
+                lacking = {n.tag for n in s.needs if sum(n.tag in t for t in tags_on[s_id]) < n.count}
+                ranked = sorted(
+                    (
+                        (
+                            -len(lacking & p.tags),
+                            load(p).minutes / (p.fair_share_minutes or 1)
+                            + (0 if p.home_grid == s.grid_id else 0.1),
+                            p.id,
+                        ),
+                        p,
+                    )
+                    for p in choice[s_id, d]
+                )
+                chosen = next((p for _, p in ranked if _fits(self.problem, p, load(p), s)), None)
+                if chosen is None:
+                    break
+                if chosen.id not in changed:
+                    changed[chosen.id] = self._replay(chosen.id, on)
+                _take(self.problem, changed[chosen.id], s)
+                tags_on[s_id].append(chosen.tags)
+                out.append(Assignment(chosen.id, s_id, d))
+        return out
 
     def unrepaired(self, removed: frozenset[str]) -> int:
         """Heads the roster itself still fills when ``removed`` are gone and nobody steps in."""
@@ -197,21 +249,14 @@ class Plan:
         return sum(min(n, self.shifts[s].headcount) for s, n in on.items())
 
 
-def _whole(
-    problem: Problem, forbidden: tuple[Pin, ...], keep: Sequence[tuple[str, str]], extra: Sequence[Person]
-) -> list[Assignment] | None:
-    reduced = replace(
-        problem,
-        people=problem.people + tuple(extra),
-        pins=forbidden + tuple(Pin(p, s) for p, s in keep),
-        previous=frozenset(),
-        requests=(),
-    )
-    result = greedy_roster(reduced)
-    return result if result is not None else greedy_roster(replace(reduced, pins=forbidden))
+def _by(assignments: Iterable[Assignment], key: str) -> dict[str, list[Assignment]]:
+    out: dict[str, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        out[getattr(a, key)].append(a)
+    return out
 
 
-def _count(assignments: list[Assignment]) -> dict[Line, int]:
+def _count(assignments: Iterable[Assignment]) -> dict[Line, int]:
     filled: dict[Line, int] = defaultdict(int)
     for a in assignments:
         filled[a.shift_id, a.demand_index] += 1
@@ -308,15 +353,15 @@ def simulate(
         base_total,
         coverage_by(plan, [plan.fill], plan.grid_of),
         coverage_by(plan, [plan.fill], plan.skill_of),
+        dropped=plan.dropped,
     )
     for rate in rates:
         k = round(rate / 100 * len(ids))
         exact, scenarios = removals(ids, k, samples, random.Random(f"{seed}:{rate}"))
         runs: list[tuple[frozenset[str], dict[Line, int]]] = []
-        covers, unrepaired, peaks, fallbacks = [], [], [], 0
+        covers, unrepaired, peaks = [], [], []
         for removed in scenarios:
-            fill, fallback = plan.scenario(removed)
-            fallbacks += fallback
+            fill = plan.scenario(removed)
             runs.append((removed, fill))
             covers.append(_share(sum(fill.values()), plan.required))
             unrepaired.append(_share(plan.unrepaired(removed), plan.required))
@@ -325,10 +370,10 @@ def simulate(
         need = {
             key: n for key in keys if (n := percentile([p.get(key, 0) for p in peaks], standby_share)) > 0
         }
-        extra = standby_people(need)
+        standby = eligibility(problem, standby_people(need), problem.shifts)
         restored = sum(
             sum(fill.values()) >= base_total
-            or (bool(need) and sum(plan.scenario(removed, extra)[0].values()) >= base_total)
+            or (bool(need) and sum(plan.scenario(removed, standby).values()) >= base_total)
             for removed, fill in runs
         )
         by_skill: dict[str, int] = defaultdict(int)
@@ -348,7 +393,6 @@ def simulate(
                 by_skill=coverage_by(plan, fills, plan.skill_of),
                 standby=dict(sorted(by_skill.items())),
                 restored=restored / len(runs) if runs else 1.0,
-                fallbacks=fallbacks,
             )
         )
     return result
