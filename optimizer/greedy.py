@@ -112,6 +112,30 @@ def fill_roster(problem: Problem, roster: list[Assignment]) -> list[Assignment] 
     return _fill(problem, [*roster, *pins], pins_only=True)
 
 
+def previous_roster(problem: Problem) -> list[Assignment] | None:
+    """When re-planning: the published roster as far as it still keeps every hard rule (pins first,
+    then the other previous pairs in time order while the person may still fill a line of the shift
+    and it fits their rules), completed by the greedy. A valid roster close to the published one,
+    so a re-plan always has an answer even when CP-SAT finds none in time; None as for the greedy."""
+    if any(has_minimums(p) for p in problem.people):
+        return None
+    lines: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for person, shift, index in eligible_triples(problem):
+        lines[person.id, shift.id].append(index)
+    kept = repair_roster(
+        problem,
+        [Assignment(p, s, -1) for p, s in sorted(problem.previous) if (p, s) in lines],
+        {p.id for p in problem.people},
+    )
+    placed = {(a.person_id, a.shift_id) for a in kept}
+    pins = [
+        Assignment(pin.person_id, pin.shift_id, -1)
+        for pin in problem.pins
+        if pin.assigned and (pin.person_id, pin.shift_id) not in placed
+    ]
+    return _fill(problem, [*kept, *pins], pins_only=True)
+
+
 def repair_roster(problem: Problem, roster: list[Assignment], people: set[str]) -> list[Assignment]:
     """Keep every assignment of people outside ``people``; for those in it, keep pinned ones first,
     then the rest in time order while each still fits their hard rules, and drop the others.
@@ -136,6 +160,14 @@ def repair_roster(problem: Problem, roster: list[Assignment], people: set[str]) 
     return kept
 
 
+def _line_for(
+    s: Shift, p: Person, candidates: dict[tuple[str, int], list[Person]], filled: dict[tuple[str, int], int]
+) -> int | None:
+    """The first line of ``s`` that ``p`` may fill and that still has room, else the first they may fill."""
+    mine = [d for d in range(len(s.demands)) if p in candidates[s.id, d]]
+    return next((d for d in mine if filled[s.id, d] < s.demands[d].count), mine[0] if mine else None)
+
+
 def _fill(problem: Problem, start: list[Assignment], *, pins_only: bool) -> list[Assignment] | None:
     """Take ``start`` (demand_index -1: any line the person is eligible for), then fill every
     line left, hardest first. None when a starting pair cannot be placed."""
@@ -151,11 +183,7 @@ def _fill(problem: Problem, start: list[Assignment], *, pins_only: bool) -> list
     tags_on: dict[str, list[frozenset[str]]] = defaultdict(list)  # shift -> tags of the people on it
     for a in start:
         s, p = shifts[a.shift_id], people[a.person_id]
-        line: int | None = (
-            a.demand_index
-            if a.demand_index >= 0
-            else next((d for d in range(len(s.demands)) if p in candidates[s.id, d]), None)
-        )
+        line: int | None = a.demand_index if a.demand_index >= 0 else _line_for(s, p, candidates, filled)
         if line is None or (pins_only and not _fits(problem, p, loads[p.id], s)):
             return None
         _take(problem, loads[p.id], s)

@@ -18,7 +18,7 @@ from optimizer.construct import first_roster
 from optimizer.decompose import Part, bridge_people, empty_roster_cost, split
 from optimizer.eligibility import eligible_triples
 from optimizer.explain import explain
-from optimizer.greedy import extend_roster, greedy_roster, repair_roster
+from optimizer.greedy import extend_roster, greedy_roster, previous_roster, repair_roster
 from optimizer.lns import Neighbourhoods, fixed
 from optimizer.params import SolveParams
 from optimizer.problem import Problem
@@ -138,7 +138,11 @@ def _solve_parts(parts: list[Part], run: _Run) -> list[_PartResult]:
         share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         if not deterministic and part.size * BUILD_SECONDS_PER_VARIABLE > max(left / 2, 1.0):
             # Building alone would eat the time limit (1.6 million variables: 5 minutes).
-            roster, _ = first_roster(part.problem, run.params, share * FIRST_ROSTER_SHARE, part.triples)
+            roster = (
+                previous_roster(part.problem)
+                if part.problem.previous
+                else first_roster(part.problem, run.params, share * FIRST_ROSTER_SHARE, part.triples)[0]
+            )
             first = _scored_part(part.problem, roster)
             if first is not None:
                 run.done_objective += first.objective
@@ -355,12 +359,15 @@ def _run_solver(solver: cp_model.CpSolver, m: RosterModel, run: _Run) -> int:
 
 def _hint(m: RosterModel, run: _Run, seconds: float) -> tuple[list[Assignment] | None, float]:
     """A complete hint: the published roster when re-planning (hints only speed up; the change
-    term is what limits churn), else the first roster (construct.first_roster). Returns that
-    roster when it is a valid one, and the time (deterministic time in deterministic mode) spent
-    on it."""
+    term is what limits churn), else the first roster (construct.first_roster). Returns a valid
+    roster to fall back on (the published one as far as it still holds, or the first roster),
+    and the time (deterministic time in deterministic mode) spent on it."""
     roster: list[Assignment] | None = None
     spent = 0.0
     if m.problem.previous:
+        # The published roster kept as far as it still holds: the fallback when CP-SAT finds
+        # nothing in time (a street-sized re-plan can spend its limit in presolve).
+        roster = previous_roster(m.problem)
         pairs, lines = set(m.problem.previous), None
     else:
         triples = [(m.people[p], m.shifts[s], d) for p, s, d in m.x]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from optimizer.check import check
-from optimizer.greedy import greedy_roster
-from optimizer.problem import CompositionNeed, Pin, Priority, Problem, Rules
+from optimizer.greedy import greedy_roster, previous_roster
+from optimizer.problem import CompositionNeed, Pin, Priority, Problem, Rules, Window
 from optimizer.solution import Assignment, Solution, SolveStatus
 from tests.builders import DAY, HOUR, MON_08, MON_16, day_shift, make_problem, person, random_problem, shift
 
@@ -73,3 +75,37 @@ def test_greedy_keeps_pins_and_skips_declines() -> None:
 def test_greedy_declines_problems_with_minimum_work_rules() -> None:
     problem = make_problem([person("p", min_minutes_total=8 * HOUR)], [shift("s")])
     assert greedy_roster(problem) is None
+
+
+def _replanning(seed: int) -> tuple[Problem, frozenset[tuple[str, str]]]:
+    problem = random_problem(40, 6, seed=seed)
+    roster = greedy_roster(problem)
+    assert roster is not None
+    return problem, frozenset((a.person_id, a.shift_id) for a in roster)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_previous_roster_keeps_the_published_roster_and_refills_a_decline(seed: int) -> None:
+    problem, published = _replanning(seed)
+    gone = sorted(published)[seed]
+    replanned = replace(problem, previous=published, pins=(Pin(*gone, assigned=False),))
+    roster = previous_roster(replanned)
+    assert roster is not None
+    pairs = {(a.person_id, a.shift_id) for a in roster}
+    assert published - pairs == {gone}  # only the declined pair goes; new pairs only fill open seats
+    assert check(replanned, Solution(SolveStatus.FEASIBLE, tuple(roster), (), (), 0, 0)).violations == ()
+
+
+def test_previous_roster_drops_the_shifts_of_someone_now_absent() -> None:
+    problem, published = _replanning(1)
+    person_id, shift_id = sorted(published)[0]
+    absent = next(s for s in problem.shifts if s.id == shift_id)
+    people = tuple(
+        replace(p, absences=(Window(absent.start, absent.end),)) if p.id == person_id else p
+        for p in problem.people
+    )
+    roster = previous_roster(replace(problem, people=people, previous=published))
+    assert roster is not None
+    pairs = {(a.person_id, a.shift_id) for a in roster}
+    assert (person_id, shift_id) not in pairs
+    assert published - pairs == {(person_id, shift_id)}
