@@ -10,7 +10,7 @@ import math
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from optimizer.eligibility import barrier, declined_pairs
 from optimizer.problem import (
     CompositionNeed,
     Demand,
@@ -226,7 +227,29 @@ def build_problem(
         known_skills=known,
         first_weekday=week_start.weekday(),
     )
-    return PlanningInput(problem, horizon, {str(s.id): s for s in shifts}, {str(p.id): p for p in people})
+    return PlanningInput(
+        _without_stale_pins(problem), horizon, {str(s.id): s for s in shifts}, {str(p.id): p for p in people}
+    )
+
+
+def _without_stale_pins(problem: OptProblem) -> OptProblem:
+    """A confirmed or locked assignment its person may no longer fill (a sickness or leave recorded
+    since, a certificate expired, the person left the pool) is not held: the re-plan replaces that
+    person, as few other changes as possible, rather than fail on a pin that breaks a rule."""
+    people = {p.id: p for p in problem.people}
+    shifts = {s.id: s for s in problem.shifts}
+    declined = declined_pairs(problem)
+
+    def holds(pin: Pin) -> bool:
+        person, shift = people.get(pin.person_id), shifts.get(pin.shift_id)
+        if not pin.assigned:
+            return True
+        if person is None or shift is None:
+            return False
+        return any(barrier(person, shift, d, declined) is None for d in range(len(shift.demands)))
+
+    kept = tuple(pin for pin in problem.pins if holds(pin))
+    return problem if len(kept) == len(problem.pins) else replace(problem, pins=kept)
 
 
 def _dedupe(pins: Sequence[Pin]) -> list[Pin]:

@@ -130,6 +130,32 @@ def test_replan_keeps_confirmed_people_and_replaces_only_the_one_who_declined(se
     assert new.based_on_id == r.id and new.status is RosterStatus.DRAFT
 
 
+def test_replan_replaces_a_confirmed_person_who_has_fallen_sick_since(session: Session) -> None:
+    from scheduler.availability.models import AvailabilityException, ExceptionKind
+
+    st = small_street(session)
+    st.person("丁", windows=[("0123456", "08:00", "22:00")])
+    shifts = [st.shift(day, "09:00", "11:00") for day in range(3)]
+    r = service.generate_roster(
+        session=session, street_id=st.street.id, week_start=WEEK, now=NOW, params=TEST_PARAMS
+    )
+    service.publish_roster(session=session, roster_id=r.id, now=NOW)
+    by_shift = {a.shift_id: a for a in r.assignments}
+    for a in r.assignments:
+        a.status = AssignmentStatus.CONFIRMED
+    sick = by_shift[shifts[0].id].person_id
+    session.add(AvailabilityException(
+        person_id=sick, kind=ExceptionKind.SICKNESS, starts_at=shifts[0].starts_at, ends_at=shifts[0].ends_at
+    ))
+    session.flush()
+    new = service.replan(session=session, roster_id=r.id, now=NOW, params=TEST_PARAMS)
+    after = {a.shift_id: a for a in new.assignments}
+    assert shifts[0].id not in after or after[shifts[0].id].person_id != sick  # the pin no longer holds
+    for s in shifts[1:]:  # everyone else stays as confirmed
+        assert after[s.id].person_id == by_shift[s.id].person_id
+        assert after[s.id].status is AssignmentStatus.CONFIRMED
+
+
 def test_replan_refuses_a_draft(session: Session) -> None:
     st = small_street(session)
     st.shift(0, "19:00", "21:00")
