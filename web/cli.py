@@ -570,6 +570,31 @@ def bench_street(people: int, grids: int, days: int, seconds: float, workers: in
     click.echo(json.dumps(result) if as_json else "  ".join(f"{k}={v}" for k, v in result.items()))
 
 
+@bench.command("resilience")
+@click.option("--people", default=1200, show_default=True, type=click.IntRange(10, 1_000_000))
+@click.option("--grids", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--rates", default="10,20,30", show_default=True, help="Percent of people who drop out.")
+@click.option("--samples", default=20, show_default=True, type=int, help="Scenarios per rate (seeded).")
+@click.option("--solve-seconds", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Time for generating the roster that is checked (not part of the figure).")
+@click.option("--seed", "seed_value", default=1, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True)
+def bench_resilience(people: int, grids: int, rates: str, samples: int, solve_seconds: float, seed_value: int,
+                     as_json: bool) -> None:
+    """韧性: the demo generator's street rostered in memory, then `roster resilience` timed on it."""
+    from scheduler.resilience import service as resilience
+    from scheduler.resilience.bench import run_resilience
+
+    try:
+        result = run_resilience(people=people, grids=grids, rates=resilience.parse_rates(rates),
+                                samples=samples, solve_seconds=solve_seconds, seed=seed_value)
+    except DomainError as error:
+        fail(error)
+    result |= bench_machine() | {"load_average": [round(x, 2) for x in os.getloadavg()]}
+    click.echo(json.dumps(result, ensure_ascii=False) if as_json
+               else "  ".join(f"{k}={v}" for k, v in result.items()))
+
+
 # --- ledgers and resilience (scheduler/ledgers, scheduler/resilience) -----------------------------
 # gridroster report ledger --period day|week|month --date D [--street S] --format xlsx|pdf|csv --out FILE
 # gridroster roster resilience ID [--rates 10,20,30] [--samples N] [--seed N] --json

@@ -48,3 +48,21 @@ def test_cli_roster_resilience_refuses_a_rate_outside_0_to_100(db_url: str) -> N
     assert result.exit_code == 2 and "[bad_rate]" in result.output and "0% 到 100%" in result.output
     missing = run(db_url, "roster", "resilience", "999999")
     assert missing.exit_code == 2 and "[roster_not_found]" in missing.output
+
+
+def test_cli_bench_resilience_checks_a_generated_street_and_prints_the_figures() -> None:
+    result = CliRunner().invoke(
+        main,
+        ["bench", "resilience", "--people", "60", "--grids", "4", "--rates", "10,30", "--samples", "3",
+         "--solve-seconds", "1", "--json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["people"] == 60 and figures["scenarios"] == 6 and figures["samples"] == 3
+    assert set(figures["coverage"]) == {"10%", "30%"}
+    assert all(0 <= c <= 1 for c in figures["coverage"].values())
+    assert figures["baseline_filled"] >= figures["roster_filled"] > 0
+    assert figures["seconds"] >= figures["simulate_seconds"] >= 0 and figures["peak_rss_mb"] > 0
+    bad = CliRunner().invoke(main, ["bench", "resilience", "--rates", "10,150"])
+    assert bad.exit_code == 2 and "[bad_rate]" in bad.output
