@@ -16,11 +16,12 @@ stay short, because nobody's load gets lighter when others drop out.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from optimizer.eligibility import eligible_triples
@@ -120,10 +121,7 @@ class Plan:
         self.staff = _by(self.base, "shift_id")  # shift -> its baseline assignments
         self.on = _by(self.base, "person_id")  # person -> their baseline assignments
         self.loads = {p: self._replay(p, self.on) for p in self.on}  # person -> baseline load
-        # line -> who may fill it and still fits with their baseline load. Loads only grow in a
-        # scenario (the lost do not come back as candidates) and a fuller load never fits where a
-        # lighter one did not, so the others are never chosen: the lists are worked out once.
-        self._fitting: dict[Line, list[Person]] = {}
+        self._ranked: dict[Line, list[tuple[float, str, Person]]] = {}
 
     def _line_of(self, person: str, shift: str) -> int | None:
         """The line a pinned person fills: the first they are eligible for (as the greedy does)."""
@@ -136,15 +134,20 @@ class Plan:
             _take(self.problem, load, self.shifts[a.shift_id])
         return load
 
-    def fitting(self, line: Line) -> list[Person]:
-        if line not in self._fitting:
+    def ranked(self, line: Line) -> list[tuple[float, str, Person]]:
+        """Who may fill ``line`` and fits with their baseline load, in the greedy's order of choice
+        (lightest load against the fair share, home grid first, id) with baseline loads.
+
+        Worked out once per line: loads only grow in a scenario (the lost do not come back), and a
+        fuller load neither fits where a lighter one did not nor ranks any lighter."""
+        if line not in self._ranked:
             shift, idle = self.shifts[line[0]], _Load()
-            self._fitting[line] = [
-                p
+            self._ranked[line] = sorted(
+                (_lightness(p, (self.loads.get(p.id) or idle).minutes, shift), p.id, p)
                 for p in self.eligible.get(line, ())
-                if p.id in self.filling[line] and _fits(self.problem, p, self.loads.get(p.id, idle), shift)
-            ]
-        return self._fitting[line]
+                if p.id in self.filling[line] and _fits(self.problem, p, self.loads.get(p.id) or idle, shift)
+            )
+        return self._ranked[line]
 
     def clip(self, filled: dict[Line, int]) -> dict[Line, int]:
         return {ln: min(filled.get(ln, 0), count) for ln, count in self.lines.items()}
@@ -178,8 +181,8 @@ class Plan:
         changed), from the pool and ``standby``: optimizer.greedy's order (priority, then fewest
         candidates, start, id) and choice (a tag the shift lacks, then lightest load against the
         fair share, home grid, id), every pick checked by the greedy's own rule check.
-        ``baseline``: ``loads`` are the baseline's, so the candidates can be narrowed to
-        ``fitting``."""
+        ``baseline``: ``loads`` are the baseline's, so each line's candidates come from
+        ``ranked``, read only as far as the first who fits."""
         filled: dict[Line, int] = defaultdict(int)
         tags_on: dict[str, list[frozenset[str]]] = defaultdict(list)
         for shift_id in shifts:
@@ -195,14 +198,10 @@ class Plan:
 
         extra = standby or {}
         count: dict[Line, int] = {}
-        choice: dict[Line, list[Person]] = {}
         for i in shifts:
             for d in range(len(self.shifts[i].demands)):
-                others = extra.get((i, d), [])
                 ids = self.filling[i, d]
-                count[i, d] = len(ids) - len(ids & removed) + len(others)
-                pool = self.fitting((i, d)) if baseline else self.eligible.get((i, d), [])
-                choice[i, d] = [p for p in pool if p.id in ids and p.id not in removed] + others
+                count[i, d] = len(ids) - len(ids & removed) + len(extra.get((i, d), ()))
         order = sorted(
             count,
             key=lambda ln: (
@@ -214,30 +213,35 @@ class Plan:
             ),
         )
         out: list[Assignment] = []
-        for s_id, d in order:
-            s = self.shifts[s_id]
-            for _ in range(s.demands[d].count - filled[s_id, d]):
-                lacking = {n.tag for n in s.needs if sum(n.tag in t for t in tags_on[s_id]) < n.count}
-                ranked = sorted(
-                    (
-                        (
-                            -len(lacking & p.tags),
-                            load(p).minutes / (p.fair_share_minutes or 1)
-                            + (0 if p.home_grid == s.grid_id else 0.1),
-                            p.id,
-                        ),
-                        p,
+        for line in order:
+            s = self.shifts[line[0]]
+            others = extra.get(line, [])
+            for _ in range(s.demands[line[1]].count - filled[line]):
+                lacking = {n.tag for n in s.needs if sum(n.tag in t for t in tags_on[s.id]) < n.count}
+                if baseline:
+                    # By the number of lacking tags each brings (most first), then lightest first.
+                    choices: Iterator[Person] = itertools.chain.from_iterable(
+                        _lightest(self.ranked(line), removed, changed, others, s, load, _bringing(lacking, k))
+                        for k in range(len(lacking), -1, -1)
                     )
-                    for p in choice[s_id, d]
-                )
-                chosen = next((p for _, p in ranked if _fits(self.problem, p, load(p), s)), None)
+                else:
+                    pool = [p for p in self.eligible.get(line, ()) if p.id in self.filling[line]]
+                    choices = (
+                        p
+                        for _, p in sorted(
+                            ((-len(lacking & p.tags), _lightness(p, load(p).minutes, s), p.id), p)
+                            for p in [*pool, *others]
+                            if p.id not in removed
+                        )
+                    )
+                chosen = next((p for p in choices if _fits(self.problem, p, load(p), s)), None)
                 if chosen is None:
                     break
                 if chosen.id not in changed:
                     changed[chosen.id] = self._replay(chosen.id, on)
                 _take(self.problem, changed[chosen.id], s)
-                tags_on[s_id].append(chosen.tags)
-                out.append(Assignment(chosen.id, s_id, d))
+                tags_on[s.id].append(chosen.tags)
+                out.append(Assignment(chosen.id, s.id, line[1]))
         return out
 
     def unrepaired(self, removed: frozenset[str]) -> int:
@@ -247,6 +251,45 @@ class Plan:
             if p not in removed:
                 on[s] += 1
         return sum(min(n, self.shifts[s].headcount) for s, n in on.items())
+
+
+def _lightness(p: Person, minutes: int, shift: Shift) -> float:
+    """The greedy's load measure: minutes against the fair share, a tenth more away from home."""
+    return minutes / (p.fair_share_minutes or 1) + (0 if p.home_grid == shift.grid_id else 0.1)
+
+
+def _bringing(lacking: set[str], k: int) -> Callable[[Person], bool] | None:
+    """Accepts the people who bring exactly ``k`` of the ``lacking`` tags (None: everybody)."""
+    if not lacking:
+        return None
+    return lambda p: len(lacking & p.tags) == k
+
+
+def _lightest(
+    ranked: list[tuple[float, str, Person]],
+    removed: frozenset[str],
+    changed: dict[str, _Load],
+    others: Sequence[Person],
+    shift: Shift,
+    load: Callable[[Person], _Load],
+    where: Callable[[Person], bool] | None = None,
+) -> Iterator[Person]:
+    """The candidates (those ``where`` accepts) lightest first: ``ranked`` (baseline order) without
+    the lost, merged lazily with ``others`` and with the people whose load grew in this repair, who
+    move back to where their heavier load puts them (a load only grows, so never forward)."""
+    heap = [(_lightness(p, load(p).minutes, shift), p.id, p) for p in others if where is None or where(p)]
+    heapq.heapify(heap)
+    for key, pid, p in ranked:
+        if pid in removed or (where is not None and not where(p)):
+            continue
+        if pid in changed:
+            heapq.heappush(heap, (_lightness(p, changed[pid].minutes, shift), pid, p))
+            continue
+        while heap and heap[0][:2] < (key, pid):
+            yield heapq.heappop(heap)[2]
+        yield p
+    while heap:
+        yield heapq.heappop(heap)[2]
 
 
 def _by(assignments: Iterable[Assignment], key: str) -> dict[str, list[Assignment]]:
