@@ -51,6 +51,7 @@ class ResilienceReport:
     skills_breaking: list[Break]
     grid_names: dict[str, str] = field(default_factory=dict)
     skill_names: dict[str, str] = field(default_factory=dict)
+    dropped: int = 0  # roster pairs breaking a hard rule, left out of the baseline
     method: str = "greedy repair (optimizer.greedy order and rules) of the shifts that lost someone"
 
     def rate(self, percent: float) -> RateOutcome:
@@ -134,6 +135,7 @@ def resilience(
         skills_breaking=_breaks(sim.rates, sim.baseline_by_skill, "skill", skill_names),
         grid_names=grid_names,
         skill_names=skill_names,
+        dropped=sim.dropped,
     )
 
 

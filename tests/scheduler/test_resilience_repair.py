@@ -208,3 +208,12 @@ def test_simulate_is_the_same_for_the_same_seed_and_counts_every_pair_exactly() 
             counts[s, d] = counts.get((s, d), 0) + 1
         total += sum(min(n, plan.lines[ln]) for ln, n in counts.items())
     assert first.rates[0].coverage == pytest.approx(total / (120 * plan.required))
+
+
+def test_roster_pairs_that_break_a_hard_rule_are_counted_and_left_out_of_the_baseline() -> None:
+    problem, roster = street()
+    # a0 works 08-12 on sa1; sa2 starts at 12:30, inside the hour of rest.
+    plan = Plan(problem, [*roster, ("a0", "sa2")])
+    assert plan.dropped == 1
+    assert ("a0", "sa2") not in {(a.person_id, a.shift_id) for a in plan.base}
+    assert plan.unrepaired(frozenset()) == len(roster) + 1  # the roster itself still counts it
