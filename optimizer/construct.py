@@ -45,7 +45,7 @@ def first_roster(
     built person by person; and the time it took (deterministic time in deterministic mode).
     ``seconds`` is what the per-person searches should spend together (each person gets at least
     a first valid pattern). None only when some person has no valid pattern (or pins clash)."""
-    roster = greedy_roster(problem)
+    roster = greedy_roster(problem, triples)
     if roster is not None:
         return roster, 0.0
     return construct(problem, params, seconds, triples)
@@ -82,7 +82,7 @@ def construct(
         roster.extend(pattern)
     if not params.deterministic:
         spent = time.monotonic() - started
-    filled = fill_roster(problem, roster)
+    filled = fill_roster(problem, roster, triples)
     if filled is None:
         return None, spent
     report = check(problem, Solution(SolveStatus.FEASIBLE, tuple(filled), (), (), 0, 0))

@@ -25,10 +25,14 @@ def declined_pairs(problem: Problem) -> frozenset[tuple[str, str]]:
 def territory_ok(person: Person, shift: Shift, skill: str | None) -> bool:
     """People serve the communities they belong to (None: anywhere), and their street-wide skills
     anywhere."""
+    return serves(person, shift.community_id, skill)
+
+
+def serves(person: Person, community_id: str | None, skill: str | None) -> bool:
     return (
         person.communities is None
-        or shift.community_id is None
-        or shift.community_id in person.communities
+        or community_id is None
+        or community_id in person.communities
         or (skill is not None and skill in person.street_wide_skills)
     )
 
@@ -62,31 +66,42 @@ def barrier(person: Person, shift: Shift, line: int, declined: frozenset[tuple[s
 
 def eligible_triples(problem: Problem) -> Iterator[tuple[Person, Shift, int]]:
     """Every eligible (person, shift, line), the same set as ``barrier(...) is None``, found fast:
-    lines are grouped by the skill they need and sorted by start, so each person only looks at
-    the groups of skills they hold and, by bisection, at the shifts inside their availability."""
+    lines are grouped by the skill they need and the community they are in, and sorted by start,
+    so each person only looks at the groups of skills they hold in the communities they serve
+    (territory) and, by bisection, at the shifts inside their availability. (A street of 3,000
+    people and 2,942 shifts: 3.3 million candidate lines without the community grouping.)"""
     declined = declined_pairs(problem)
-    groups: dict[str | None, list[tuple[int, str, Shift, int]]] = {}
+    groups: dict[tuple[str | None, str | None], list[tuple[int, str, Shift, int]]] = {}
     for shift in problem.shifts:
         for line, demand in enumerate(shift.demands):
-            groups.setdefault(demand.skill, []).append((shift.start, shift.id, shift, line))
-    starts: dict[str | None, list[int]] = {}
-    for skill, lines in groups.items():
+            groups.setdefault((demand.skill, shift.community_id), []).append(
+                (shift.start, shift.id, shift, line)
+            )
+    starts: dict[tuple[str | None, str | None], list[int]] = {}
+    communities_of: dict[str | None, list[str | None]] = {}
+    for key, lines in groups.items():
         lines.sort(key=lambda item: (item[0], item[1], item[3]))
-        starts[skill] = [item[0] for item in lines]
+        starts[key] = [item[0] for item in lines]
+        communities_of.setdefault(key[0], []).append(key[1])
     for person in problem.people:
         found: list[tuple[int, str, Shift, int]] = []
-        for skill in {None, *(k.name for k in person.skills)} & groups.keys():
-            lines, at = groups[skill], starts[skill]
-            if person.available is None:
-                candidates = lines
-            else:
-                candidates = [
-                    item
-                    for w in person.available
-                    for item in lines[bisect.bisect_left(at, w.start) : bisect.bisect_left(at, w.end)]
-                    if item[2].end <= w.end
-                ]
-            found.extend(item for item in candidates if skill is None or person.skill_valid(skill, item[0]))
+        for skill in {None, *(k.name for k in person.skills)} & communities_of.keys():
+            for community in communities_of[skill]:
+                if not serves(person, community, skill):
+                    continue
+                lines, at = groups[skill, community], starts[skill, community]
+                if person.available is None:
+                    candidates = lines
+                else:
+                    candidates = [
+                        item
+                        for w in person.available
+                        for item in lines[bisect.bisect_left(at, w.start) : bisect.bisect_left(at, w.end)]
+                        if item[2].end <= w.end
+                    ]
+                found.extend(
+                    item for item in candidates if skill is None or person.skill_valid(skill, item[0])
+                )
         fit: dict[str, bool] = {}
         for _, shift_id, shift, line in sorted(set(found), key=lambda item: (item[0], item[1], item[3])):
             if shift_id not in fit:

@@ -11,12 +11,15 @@ minimum consecutive days or days off) are left out: a greedy cannot promise thos
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from optimizer.eligibility import eligible_triples
 from optimizer.problem import Person, Problem, Shift
 from optimizer.solution import Assignment
 from optimizer.windows import overlaps, week_of
+
+Triple = tuple[Person, Shift, int]  # (person, shift, demand line): eligibility.eligible_triples
 
 
 @dataclass
@@ -85,21 +88,25 @@ def _take(problem: Problem, load: _Load, s: Shift) -> None:
     load.days.add(s.day)
 
 
-def greedy_roster(problem: Problem) -> list[Assignment] | None:
+def greedy_roster(problem: Problem, triples: Sequence[Triple] | None = None) -> list[Assignment] | None:
     """A roster that keeps every hard rule, or None when pins or minimum rules make that unsure."""
     if any(has_minimums(p) for p in problem.people):
         return None
     pins = [Assignment(pin.person_id, pin.shift_id, -1) for pin in problem.pins if pin.assigned]
-    return _fill(problem, pins, pins_only=True)
+    return _fill(problem, pins, pins_only=True, triples=triples)
 
 
-def extend_roster(problem: Problem, roster: list[Assignment]) -> list[Assignment]:
+def extend_roster(
+    problem: Problem, roster: list[Assignment], triples: Sequence[Triple] | None = None
+) -> list[Assignment]:
     """``roster`` (which keeps every hard rule) plus whatever more the greedy can fill with the
     people who have no minimum-work rules (one more day could break a minimum run of days off)."""
-    return _fill(problem, roster, pins_only=False) or list(roster)
+    return _fill(problem, roster, pins_only=False, triples=triples) or list(roster)
 
 
-def fill_roster(problem: Problem, roster: list[Assignment]) -> list[Assignment] | None:
+def fill_roster(
+    problem: Problem, roster: list[Assignment], triples: Sequence[Triple] | None = None
+) -> list[Assignment] | None:
     """``roster`` (complete and valid for the people in it), the pins of everybody else, then the
     greedy's filling with the people who have no minimum-work rules; None when a pin cannot be
     placed."""
@@ -109,7 +116,7 @@ def fill_roster(problem: Problem, roster: list[Assignment]) -> list[Assignment] 
         for pin in problem.pins
         if pin.assigned and (pin.person_id, pin.shift_id) not in placed
     ]
-    return _fill(problem, [*roster, *pins], pins_only=True)
+    return _fill(problem, [*roster, *pins], pins_only=True, triples=triples)
 
 
 def previous_roster(problem: Problem) -> list[Assignment] | None:
@@ -168,12 +175,14 @@ def _line_for(
     return next((d for d in mine if filled[s.id, d] < s.demands[d].count), mine[0] if mine else None)
 
 
-def _fill(problem: Problem, start: list[Assignment], *, pins_only: bool) -> list[Assignment] | None:
+def _fill(
+    problem: Problem, start: list[Assignment], *, pins_only: bool, triples: Sequence[Triple] | None = None
+) -> list[Assignment] | None:
     """Take ``start`` (demand_index -1: any line the person is eligible for), then fill every
     line left, hardest first. None when a starting pair cannot be placed."""
     people = {p.id: p for p in problem.people}
     candidates: dict[tuple[str, int], list[Person]] = defaultdict(list)
-    for person, shift, index in eligible_triples(problem):
+    for person, shift, index in eligible_triples(problem) if triples is None else triples:
         if not has_minimums(person):
             candidates[shift.id, index].append(person)
     shifts = {s.id: s for s in problem.shifts}

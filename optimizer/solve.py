@@ -15,7 +15,7 @@ from ortools.sat.python.cp_model_helper import SatParameters
 from optimizer.builder import RosterModel, build
 from optimizer.check import CheckReport, check
 from optimizer.construct import first_roster
-from optimizer.decompose import Part, bridge_people, empty_roster_cost, split
+from optimizer.decompose import Part, Triple, bridge_people, empty_roster_cost, split
 from optimizer.eligibility import eligible_triples
 from optimizer.explain import explain
 from optimizer.greedy import extend_roster, greedy_roster, previous_roster, repair_roster
@@ -57,6 +57,12 @@ class _Run:
     done_bound: int = 0
     pending: int = 0  # empty-roster cost of the parts not solved yet
     fixed_bound: int | None = None  # during LNS: the part's bound (the pieces' bounds are no bounds)
+    budget: float = 0.0  # seconds for the parts: the time limit less what joining them will take
+
+    def left(self) -> float:
+        """Wall-clock seconds left for the parts."""
+        return self.budget - (time.monotonic() - self.started)
+
     reported: float = math.inf  # last objective sent to on_progress
 
     def watch(self, stop: threading.Event, finished: threading.Event) -> None:
@@ -107,33 +113,41 @@ def solve(
     validate(problem)
     params = params or SolveParams()
     run = _Run(params, on_progress, time.monotonic())
-    parts = split(problem, list(eligible_triples(problem)))
+    triples = list(eligible_triples(problem))
+    parts = split(problem, triples)
+    bridged = bool(bridge_people(parts))
+    # Joining bridged parts (repair, greedy completion, checker, explain) takes time too: 3.7 s
+    # for the 3,000-person street (306k variables) on a loaded 2-core machine.
+    reserve = JOIN_SECONDS_PER_VARIABLE * len(triples) if bridged else 0.0
+    run.budget = params.seconds - (0.0 if params.deterministic else min(reserve, params.seconds / 4))
     finished = threading.Event()
     watcher = threading.Thread(target=run.watch, args=(stop, finished), daemon=True) if stop else None
     if watcher:
         watcher.start()
     try:
-        results = _solve_parts(parts, run)
+        results = _solve_parts(parts, run, lns=not bridged)
     finally:
         finished.set()
         if watcher:
             watcher.join()
-    return _join(problem, parts, results, run)
+    return _join(problem, parts, results, run, triples)
 
 
-def _solve_parts(parts: list[Part], run: _Run) -> list[_PartResult]:
+def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult]:
     """Parts one after another, each with the whole machine. Time left (wall clock including
     model building, or deterministic time in test mode) is shared by size among the parts not
-    solved yet, so time a small part does not need flows to the bigger ones."""
+    solved yet, so time a small part does not need flows to the bigger ones. With ``lns`` a
+    part's roster is then improved by LNS; without (bridge copies) the part rosters are repaired
+    at the join anyway, so their time goes to the full search and its bound."""
     deterministic = run.params.deterministic
-    left = run.params.seconds
+    left = run.budget
     run.pending = sum(empty_roster_cost(part.problem) for part in parts)
     results: list[_PartResult] = []
     models: list[RosterModel | None] = []
     for index, part in enumerate(parts):
         run.pending -= empty_roster_cost(part.problem)
         if not deterministic:
-            left = run.params.seconds - (time.monotonic() - run.started)
+            left = run.left()
         rest_size = sum(p.size for p in parts[index:]) or 1
         share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         if not deterministic and part.size * BUILD_SECONDS_PER_VARIABLE > max(left / 2, 1.0):
@@ -154,21 +168,26 @@ def _solve_parts(parts: list[Part], run: _Run) -> list[_PartResult]:
         if deterministic:
             left -= spent
         else:
-            left = run.params.seconds - (time.monotonic() - run.started)
+            left = run.left()
         share = max(left * part.size / rest_size, MIN_PART_SECONDS)
-        result = _solve_part(m, share * FULL_SEARCH_SHARE, run)
+        result = _solve_part(m, share * (FULL_SEARCH_SHARE if lns else 1.0), run)
         used = result.spent
         if result.status == SolveStatus.NO_ROSTER:
+            proven = result.bound
             result = _scored_part(m.problem, roster) or result
+            if result.status == SolveStatus.FEASIBLE:
+                result.bound = min(result.objective, proven)
+                if result.bound == result.objective:
+                    result.status = SolveStatus.OPTIMAL
             result.variables, result.constraints = (
                 len(m.model.proto.variables),
                 len(m.model.proto.constraints),
             )
-        if result.status == SolveStatus.FEASIBLE:
+        if lns and result.status == SolveStatus.FEASIBLE:
             # Improve by LNS for most of what is left of the share; the second pass gets the rest.
             budget = share * LNS_SHARE - used
             if not deterministic:
-                budget = min(budget, run.params.seconds - (time.monotonic() - run.started))
+                budget = min(budget, run.left())
             result, more = _improve(m, result, budget, run, seed=run.params.seed + index)
             used += more
         if deterministic:
@@ -188,7 +207,7 @@ def _second_pass(
     open_parts = [i for i, r in enumerate(results) if r.status == SolveStatus.FEASIBLE]
     for n, i in enumerate(open_parts):
         if not run.params.deterministic:
-            left = run.params.seconds - (time.monotonic() - run.started)
+            left = run.left()
         rest_size = sum(results[j].variables for j in open_parts[n:]) or 1
         share = left * results[i].variables / rest_size
         if share < 1.0 or run.stopped:
@@ -220,13 +239,14 @@ MIN_PART_SECONDS = 0.05
 # A part's share of the time: first roster (when the greedy cannot: construct.py) at most
 # FIRST_ROSTER_SHARE, then the full model (the bound) FULL_SEARCH_SHARE, then LNS until
 # LNS_SHARE has gone; what is left goes to the second pass (full model, hinted with the best).
-FIRST_ROSTER_SHARE = 0.3
-FULL_SEARCH_SHARE = 0.35
-LNS_SHARE = 0.8
+FIRST_ROSTER_SHARE = 0.1
+FULL_SEARCH_SHARE = 0.6
+LNS_SHARE = 0.85
 LNS_WORKERS = 1  # small pieces: one worker did better than two (Curtois 8, 60 s: 2156 vs 2268)
 LNS_MOVE_SECONDS = (0.5, 3.0)  # each move's limit: a twentieth of the LNS time, within these
 BUILD_SECONDS_PER_VARIABLE = 60e-6  # measured: about 40 µs per decision variable on this machine
 BIG_PART = 5_000  # decision variables
+JOIN_SECONDS_PER_VARIABLE = 15e-6
 
 
 def _solve_part(m: RosterModel, seconds: float, run: _Run, *, piece: bool = False) -> _PartResult:
@@ -265,7 +285,14 @@ def _solve_part(m: RosterModel, seconds: float, run: _Run, *, piece: bool = Fals
         conflicts=solver.num_conflicts,
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _PartResult(SolveStatus.NO_ROSTER, [], [], 0, 0, **stats)  # type: ignore[arg-type]
+        # No roster in time, but what the search proved is still a bound (the full model only).
+        proven = solver.best_objective_bound
+        bound = (
+            0
+            if piece or status != cp_model.UNKNOWN or not math.isfinite(proven)
+            else max(0, math.ceil(proven - 1e-6))
+        )
+        return _PartResult(SolveStatus.NO_ROSTER, [], [], 0, bound, **stats)  # type: ignore[arg-type]
     assignments = [Assignment(p, s, d) for (p, s, d), x in m.x.items() if solver.boolean_value(x)]
     breakdown = _read_ledger(m, solver)
     objective = sum(line.points for line in breakdown)
@@ -394,7 +421,9 @@ def _read_ledger(m: RosterModel, solver: cp_model.CpSolver) -> list[PenaltyLine]
     return lines
 
 
-def _join(problem: Problem, parts: list[Part], results: list[_PartResult], run: _Run) -> Solution:
+def _join(
+    problem: Problem, parts: list[Part], results: list[_PartResult], run: _Run, triples: list[Triple]
+) -> Solution:
     """Sum objectives and bounds; person lines split across parts (change) are merged."""
     merged: dict[tuple[str, str, int], PenaltyLine] = {}
     order: list[tuple[str, str, int]] = []
@@ -437,23 +466,28 @@ def _join(problem: Problem, parts: list[Part], results: list[_PartResult], run: 
     bound = sum(r.bound for r in results)
     bridges = bridge_people(parts)
     if bridges:
-        return _join_bridged(problem, list(assignments), bridges, bound, stats)
+        return _join_bridged(problem, list(assignments), bridges, bound, stats, triples)
     unmet = explain(problem, assignments)
     return Solution(status, assignments, unmet, breakdown, objective, bound, stats)
 
 
 def _join_bridged(
-    problem: Problem, roster: list[Assignment], bridges: set[str], bound: int, stats: SolveStats
+    problem: Problem,
+    roster: list[Assignment],
+    bridges: set[str],
+    bound: int,
+    stats: SolveStats,
+    triples: list[Triple],
 ) -> Solution:
     """Parts solved with copies of street-wide people (decompose.split): keep each person's
     assignments that still fit their rules across parts, fill what that freed with the greedy,
     and score the whole roster with the independent checker. The parts' bounds stay valid (each
     part was a relaxation), so the gap is honest."""
-    roster = extend_roster(problem, repair_roster(problem, roster, bridges))
+    roster = extend_roster(problem, repair_roster(problem, roster, bridges), triples)
     report = _score(problem, roster)
     # The repair can cost more than the parts gained (copies that all chose the same nurse): the
     # whole problem's greedy roster is the floor.
-    whole = greedy_roster(problem)
+    whole = greedy_roster(problem, triples)
     if whole is not None:
         other = _score(problem, whole)
         if not other.violations and other.objective < report.objective:
