@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from optimizer.eligibility import eligible_triples
-from optimizer.greedy import _fits, _Load, _take, has_minimums
+from optimizer.greedy import _fits, _line_for, _Load, _take, has_minimums
 from optimizer.problem import Person, Problem, Shift, Skill
 from optimizer.solution import Assignment
 
@@ -109,24 +109,20 @@ class Plan:
         # optimizer.greedy.repair_roster), then the lines it leaves short repaired the same way.
         loads: dict[str, _Load] = defaultdict(_Load)
         placed: list[Assignment] = []
+        filled: dict[Line, int] = defaultdict(int)
         for p, s in sorted(self.roster, key=lambda ps: (self.shifts[ps[1]].start, ps[1], ps[0])):
-            line = self._line_of(p, s)
+            line = _line_for(self.shifts[s], self.people[p], self.eligible, filled)
             if line is not None and _fits(problem, self.people[p], loads[p], self.shifts[s]):
                 _take(problem, loads[p], self.shifts[s])
+                filled[s, line] += 1
                 placed.append(Assignment(p, s, line))
         self.dropped = len(self.roster) - len(placed)
-        on = _by(placed, "person_id")
-        self.base = placed + self.repair(_by(placed, "shift_id"), on, loads, set(self.shifts))
+        self.base = self.repair(_by(placed, "shift_id"), _by(placed, "person_id"), loads, set(self.shifts))
         self.fill = self.clip(_count(self.base))
         self.staff = _by(self.base, "shift_id")  # shift -> its baseline assignments
         self.on = _by(self.base, "person_id")  # person -> their baseline assignments
         self.loads = {p: self._replay(p, self.on) for p in self.on}  # person -> baseline load
         self._ranked: dict[Line, list[tuple[float, str, Person]]] = {}
-
-    def _line_of(self, person: str, shift: str) -> int | None:
-        """The line a pinned person fills: the first they are eligible for (as the greedy does)."""
-        p = self.people[person]
-        return next((d for d in range(len(self.shifts[shift].demands)) if p in self.eligible[shift, d]), None)
 
     def _replay(self, person: str, on: dict[str, list[Assignment]]) -> _Load:
         load = _Load()
@@ -159,10 +155,8 @@ class Plan:
 
     def repaired(self, removed: frozenset[str], standby: Eligible | None = None) -> list[Assignment]:
         """The baseline without ``removed``, plus the repair of the shifts that lost someone."""
-        kept = [a for a in self.base if a.person_id not in removed]
         affected = {a.shift_id for p in removed for a in self.on.get(p, ())}
-        if not affected:
-            return kept
+        kept = [a for a in self.base if a.person_id not in removed and a.shift_id not in affected]
         return kept + self.repair(self.staff, self.on, self.loads, affected, removed, standby, baseline=True)
 
     def repair(
@@ -176,20 +170,26 @@ class Plan:
         *,
         baseline: bool = False,
     ) -> list[Assignment]:
-        """New assignments filling the lines of ``shifts`` left short, given who stands where
-        (``staff`` per shift, ``on`` per person, ``loads``; less ``removed``; none of it is
-        changed), from the pool and ``standby``: optimizer.greedy's order (priority, then fewest
+        """Every assignment on ``shifts``: who stands there (``staff`` per shift, ``on`` per person,
+        ``loads``; less ``removed``; none of it is changed), put on their lines as the greedy puts
+        pins (in person order, the first line they may fill with room), then the lines left short
+        filled from the pool and ``standby``: optimizer.greedy's order (priority, then fewest
         candidates, start, id) and choice (a tag the shift lacks, then lightest load against the
         fair share, home grid, id), every pick checked by the greedy's own rule check.
         ``baseline``: ``loads`` are the baseline's, so each line's candidates come from
         ``ranked``, read only as far as the first who fits."""
         filled: dict[Line, int] = defaultdict(int)
         tags_on: dict[str, list[frozenset[str]]] = defaultdict(list)
+        out: list[Assignment] = []
         for shift_id in shifts:
-            for a in staff.get(shift_id, ()):
+            for a in sorted(staff.get(shift_id, ()), key=lambda a: a.person_id):
                 if a.person_id not in removed:
-                    filled[shift_id, a.demand_index] += 1
-                    tags_on[shift_id].append(self.people[a.person_id].tags)
+                    p = self.people[a.person_id]
+                    at = _line_for(self.shifts[shift_id], p, self.eligible, filled)
+                    assert at is not None  # placed on the shift because eligible for it
+                    filled[shift_id, at] += 1
+                    tags_on[shift_id].append(p.tags)
+                    out.append(Assignment(p.id, shift_id, at))
         idle = _Load()
         changed: dict[str, _Load] = {}  # copies of the loads this repair adds to
 
@@ -212,7 +212,6 @@ class Plan:
                 ln[1],
             ),
         )
-        out: list[Assignment] = []
         for line in order:
             s = self.shifts[line[0]]
             others = extra.get(line, [])

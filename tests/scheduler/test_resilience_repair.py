@@ -1,9 +1,10 @@
 """The resilience check's incremental repair picks what a whole-street greedy re-plan would pick.
 
 The check builds its plan once and, per scenario, repairs only the shifts that lost someone
-(scheduler/resilience/simulate.py). Here, on a small two-community street with rest, daily and
-weekly caps, a party-member need, a high-risk shift, skills, availability and a street-wide nurse,
-every loss of one or two people is repaired both ways: incrementally, and by
+(scheduler/resilience/simulate.py). Here, on a small three-community street with rest, daily and
+weekly caps, a party-member need, a high-risk shift, skills, availability, a street-wide nurse, a
+shift with two lines and drivers whose order changes within one repair, every loss of one or two
+people is repaired both ways: incrementally, and by
 ``optimizer.greedy.greedy_roster`` over the whole street with everyone left pinned. The two must
 give the very same assignments (person, shift, line), so speed did not change the answer.
 """
@@ -112,9 +113,24 @@ def street() -> tuple[Problem, list[tuple[str, str]]]:
         shift("sb1", 0, 9, 13, [(None, 2)], "B"),
         shift("sb2", 2, 17, 21, [("nurse", 1), (None, 2)], "B"),
         shift("sb3", 2, 8, 16, [(None, 2)], "B"),
+        shift("sc1", 3, 8, 12, [("driver", 1)], "C"),
+        shift("sc2", 4, 8, 12, [("driver", 1)], "C"),
+        shift("sc3", 5, 8, 10, [("driver", 1)], "C"),
     )
+    # Community C: drivers only. Losing both r-drivers, x (idle) takes the first gap and is then
+    # heavier than y, who takes the second: a pick within a repair reorders the candidates.
+    drivers = [
+        Person(
+            pid,
+            home_community="C",
+            communities=frozenset({"C"}),
+            skills=(Skill("driver"),),
+            fair_share_minutes=480,
+        )
+        for pid in ("r1", "r2", "x0", "y0")
+    ]
     problem = Problem(
-        people=(*a, *b, nurse, nurse2, anywhere, member),
+        people=(*a, *b, nurse, nurse2, anywhere, member, *drivers),
         shifts=shifts,
         horizon_days=7,
         rules=Rules(min_rest_minutes=60, max_minutes_per_day=480),
@@ -126,14 +142,19 @@ def street() -> tuple[Problem, list[tuple[str, str]]]:
         ("a2", "sa1"),
         ("a3", "sa2"),
         ("a5", "sa3"),
+        ("a0", "sa4"),
         ("a4", "sa4"),
-        ("n0", "sa4"),
+        ("n0", "sa4"),  # on the nurse line, while the other line is full
         ("a6", "sa5"),
+        ("a7", "sa5"),
         ("b0", "sb1"),
         ("b1", "sb1"),
         ("n1", "sb2"),
         ("b2", "sb2"),
         ("b4", "sb3"),
+        ("r1", "sc1"),
+        ("r2", "sc2"),
+        ("y0", "sc3"),
     ]
     return problem, roster
 
@@ -175,6 +196,8 @@ def test_incremental_repair_equals_a_whole_street_greedy_replan_for_every_loss_o
             repaired += bool(new)
             crossed += any(a.person_id == "n0" and a.shift_id.startswith("sb") for a in new)
             led += any(a.person_id == "a7" for a in new)
+            if removed == {"r1", "r2"}:
+                assert {(a.person_id, a.shift_id) for a in new} == {("x0", "sc1"), ("y0", "sc2")}
     # Not vacuous: many losses are repaired, some by the street-wide nurse in the other community,
     # some by the heavy-loaded party member because a party-member need lacks her.
     assert repaired >= 40 and crossed >= 1 and led >= 1
@@ -196,8 +219,8 @@ def test_simulate_is_the_same_for_the_same_seed_and_counts_every_pair_exactly() 
     first = simulate(problem, roster, rates=[10, 20], samples=200, seed=3)
     again = simulate(problem, roster, rates=[10, 20], samples=200, seed=3)
     assert first == again
-    assert [(r.removed, r.scenarios, r.exact) for r in first.rates] == [(2, 120, True), (3, 200, False)]
-    # At 10 % (2 of 16 people) the expectation is the mean over the 120 pairs of the whole re-plans.
+    assert [(r.removed, r.scenarios, r.exact) for r in first.rates] == [(2, 190, True), (4, 200, False)]
+    # At 10 % (2 of 20 people) the expectation is the mean over the 190 pairs of the whole re-plans.
     plan = Plan(problem, roster)
     base = sorted({(a.person_id, a.shift_id) for a in plan.base})
     total = 0
@@ -207,7 +230,7 @@ def test_simulate_is_the_same_for_the_same_seed_and_counts_every_pair_exactly() 
         for _, s, d in whole_replan(problem, [(p, s) for p, s in base if p not in removed], removed):
             counts[s, d] = counts.get((s, d), 0) + 1
         total += sum(min(n, plan.lines[ln]) for ln, n in counts.items())
-    assert first.rates[0].coverage == pytest.approx(total / (120 * plan.required))
+    assert first.rates[0].coverage == pytest.approx(total / (190 * plan.required))
 
 
 def test_roster_pairs_that_break_a_hard_rule_are_counted_and_left_out_of_the_baseline() -> None:
