@@ -65,24 +65,11 @@ Eligible = dict[Line, list[Person]]
 
 
 def eligibility(problem: Problem, people: Iterable[Person], shifts: Iterable[Shift]) -> Eligible:
-    """Who may fill each line (``optimizer.eligibility``), worked out one community at a time: a
-    person only serves their communities (and their street-wide skills anywhere), so each pass sees
-    a tenth of the street and the whole costs a tenth of one street-wide pass."""
-    people = tuple(people)
-    by_community: dict[str | None, list[Shift]] = defaultdict(list)
-    for s in shifts:
-        by_community[s.community_id].append(s)
+    """Who may fill each line (``optimizer.eligibility``), for ``people`` on ``shifts``."""
     out: Eligible = defaultdict(list)
-    for community, here in by_community.items():
-        serving = tuple(p for p in people if community is None or _may_serve(p, community))
-        for person, shift, line in eligible_triples(replace(problem, people=serving, shifts=tuple(here))):
-            out[shift.id, line].append(person)
+    for person, shift, line in eligible_triples(replace(problem, people=tuple(people), shifts=tuple(shifts))):
+        out[shift.id, line].append(person)
     return out
-
-
-def _may_serve(p: Person, community: str) -> bool:
-    """A superset of territory_ok: the community is theirs, or some skill of theirs serves anywhere."""
-    return p.communities is None or community in p.communities or bool(p.street_wide_skills)
 
 
 class Plan:
