@@ -411,9 +411,22 @@ def _notify_parts(ctx: Context) -> tuple[Any, Any, Any]:
         sys.exit(2)
 
 
+def _surge_pass(ctx: Context) -> None:
+    """Surge calls first: their time-outs and escalations count in minutes (吹哨报到), and the
+    offers they queue go out in the notification pass right after."""
+    from scheduler.surge import service as surge
+
+    with transaction(ctx.sessions) as session:
+        data = surge.tick(session=session, now=ctx.clock.now()).as_dict()
+    if data["expired"] or data["escalated"] or data["offers"] or data["closed"] or data["replanned"]:
+        click.echo(f"surge: expired {data['expired']}, escalated {len(data['escalated'])}, asked "
+                   f"{data['offers']}, closed {data['closed']}, re-planned {len(data['replanned'])}")
+
+
 def _notify_pass(ctx: Context) -> None:
     from scheduler.notify.dispatch import run_pass
 
+    _surge_pass(ctx)
     settings, sms_sender, mailer = _notify_parts(ctx)
     report = run_pass(sessions=ctx.sessions, clock=ctx.clock, sms_sender=sms_sender, mailer=mailer,
                       settings=settings)
@@ -430,7 +443,8 @@ def _notify_pass(ctx: Context) -> None:
               help="Seconds between passes.")
 @pass_ctx
 def notify_dispatch(ctx: Context, once: bool, interval: float) -> None:
-    """Re-offer declined and unanswered shifts, queue reminders, send everything due."""
+    """Surge time-outs and escalations, re-offer declined and unanswered shifts, queue reminders,
+    send everything due."""
     while True:
         _notify_pass(ctx)
         if once:

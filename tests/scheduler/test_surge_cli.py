@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import time_machine
 from click.testing import CliRunner, Result
 
 from web.cli import main
@@ -88,3 +89,19 @@ def test_surge_cli_bad_input_exits_2_with_the_code_in_both_languages(db_url: str
     unknown = run(db_url, "surge", "call", "--grid", "NOPE", "--need", "general:1")
     assert unknown.exit_code == 2 and "grid_not_found" in unknown.output
     assert run(db_url, "surge", "board", "999").exit_code == 2
+
+
+def test_the_notification_dispatcher_runs_the_surge_tick_before_sending(db_url: str) -> None:
+    """`notify dispatch` (and the dispatcher thread of `serve`) escalates calls on time by itself."""
+    assert run(db_url, "seed", "demo", "--people", "120", "--grids", "10", "--seed", "2").exit_code == 0
+    raised = run(db_url, "surge", "call", "--grid", "G0003", "--start", START, "--end", END,
+                 "--need", "general:2", "--now", BEFORE, "--json")
+    assert raised.exit_code == 0, raised.output
+    call = json.loads(raised.output)
+    with time_machine.travel("2026-11-30T08:56:00+08:00", tick=False):
+        passed = run(db_url, "notify", "dispatch", "--once")
+    assert passed.exit_code == 0, passed.output
+    assert f"surge: expired {call['offers']}, escalated 1" in passed.output
+    board = json.loads(run(db_url, "surge", "board", str(call["call_id"]), "--now", "2026-11-30T08:57",
+                           "--json").output)
+    assert board["tier"] == "street"
