@@ -411,13 +411,13 @@ def _notify_parts(ctx: Context) -> tuple[Any, Any, Any]:
         sys.exit(2)
 
 
-def _surge_pass(ctx: Context) -> None:
+def _surge_pass(ctx: Context, settings: Any) -> None:
     """Surge calls first: their time-outs and escalations count in minutes (吹哨报到), and the
     offers they queue go out in the notification pass right after."""
     from scheduler.surge import service as surge
 
     with transaction(ctx.sessions) as session:
-        data = surge.tick(session=session, now=ctx.clock.now()).as_dict()
+        data = surge.tick(session=session, now=ctx.clock.now(), settings=settings).as_dict()
     if data["expired"] or data["escalated"] or data["offers"] or data["closed"] or data["replanned"]:
         click.echo(f"surge: expired {data['expired']}, escalated {len(data['escalated'])}, asked "
                    f"{data['offers']}, closed {data['closed']}, re-planned {len(data['replanned'])}")
@@ -426,8 +426,8 @@ def _surge_pass(ctx: Context) -> None:
 def _notify_pass(ctx: Context) -> None:
     from scheduler.notify.dispatch import run_pass
 
-    _surge_pass(ctx)
     settings, sms_sender, mailer = _notify_parts(ctx)
+    _surge_pass(ctx, settings)
     report = run_pass(sessions=ctx.sessions, clock=ctx.clock, sms_sender=sms_sender, mailer=mailer,
                       settings=settings)
     where = getattr(sms_sender, "path", None)
