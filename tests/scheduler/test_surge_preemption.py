@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -122,13 +123,38 @@ def test_surge_preemption_free_people_are_asked_before_anyone_is_taken_from_duty
 
 
 def test_surge_preemption_a_replan_that_finds_no_roster_leaves_the_tick_intact_and_gives_up_after_3(
-    session: Session,
+    session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from scheduler.audit.models import AuditEntry
+    from scheduler.errors import DomainError
+    from scheduler.notify import reoffer
 
     d, roster, nurse, spare, guard, routine, emergency = _street_with_a_published_week(session)
-    # The guard's confirmed (pinned) emergency shift now clashes with a sick note: no roster can
-    # keep every pin, so the re-plan finds none.
+
+    def no_roster(**_: object) -> Roster:
+        # What a re-plan raises when the solver has no roster in time (see rosters.generate_roster).
+        raise DomainError("no_roster_in_time", "没有排出班表", "no roster in time")
+
+    monkeypatch.setattr(reoffer, "reoffer_declined", no_roster)
+    result = call(d, "nurse:1", start=MONDAY_9, hours=4)
+    answer(session, offers(session, result.call.id)[0], True, NOW + timedelta(minutes=1))
+    for i in range(1, 4):
+        report = surge.tick(
+            session=session, now=NOW + timedelta(minutes=1 + i), settings=SETTINGS, replan_params=TEST_PARAMS
+        )
+        assert report.replanned == []
+        (entry,) = offer_of(session, result.call.id, nurse).preempted
+        assert entry["tries"] == i and entry["replanned"] is (i == 3)
+    failures = session.scalars(select(AuditEntry).where(AuditEntry.action == "surge.replan_failed")).all()
+    assert len(failures) == 3 and failures[0].detail["code"] == "no_roster_in_time"
+    # The published roster is the same one, the freed slot declined in it.
+    assert roster.status is RosterStatus.PUBLISHED
+
+
+def test_surge_preemption_replans_around_a_confirmed_person_who_fell_sick_since(session: Session) -> None:
+    d, roster, nurse, spare, guard, routine, emergency = _street_with_a_published_week(session)
+    # The guard's confirmed (pinned) emergency shift now clashes with a sick note: the re-plan
+    # replaces the guard as well instead of failing on a pin that breaks a rule.
     session.add(
         AvailabilityException(
             person=guard,
@@ -140,14 +166,12 @@ def test_surge_preemption_a_replan_that_finds_no_roster_leaves_the_tick_intact_a
     session.flush()
     result = call(d, "nurse:1", start=MONDAY_9, hours=4)
     answer(session, offers(session, result.call.id)[0], True, NOW + timedelta(minutes=1))
-    for i in range(1, 4):
-        report = surge.tick(
-            session=session, now=NOW + timedelta(minutes=1 + i), settings=SETTINGS, replan_params=TEST_PARAMS
-        )
-        assert report.replanned == []
-        (entry,) = offer_of(session, result.call.id, nurse).preempted
-        assert entry["tries"] == i and entry["replanned"] is (i == 3)
-    failures = session.scalars(select(AuditEntry).where(AuditEntry.action == "surge.replan_failed")).all()
-    assert len(failures) == 3 and failures[0].detail["code"] == "pin_not_eligible"
-    # The published roster is the same one, the freed slot declined in it.
-    assert roster.status is RosterStatus.PUBLISHED
+    report = surge.tick(
+        session=session, now=NOW + timedelta(minutes=2), settings=SETTINGS, replan_params=TEST_PARAMS
+    )
+    assert len(report.replanned) == 1
+    (entry,) = offer_of(session, result.call.id, nurse).preempted
+    assert entry["replanned"] is True
+    new = session.get(Roster, report.replanned[0])
+    assert new is not None and new.status is RosterStatus.PUBLISHED
+    assert guard.id not in {a.person_id for a in new.assignments if a.shift_id == emergency.id}
