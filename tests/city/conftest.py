@@ -65,7 +65,8 @@ class Workers:
         args = [str(GRIDROSTER), "worker", "--queues", queues, "--name", f"test-{os.getpid()}-{n}"]
         args += ["--burst"] if burst else []
         with (self.tmp_path / f"worker{n}.log").open("wb") as log:  # the child keeps its own copy
-            proc = subprocess.Popen(args, env=self.env, stdout=log, stderr=log)
+            # Own process group: a test can kill the worker with its work-horse, as a lost machine would.
+            proc = subprocess.Popen(args, env=self.env, stdout=log, stderr=log, start_new_session=True)
         self.procs.append(proc)
         return proc
 

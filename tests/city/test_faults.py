@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from redis import Redis
 from rq import Queue
-from rq.registry import FailedJobRegistry
+from rq.registry import FailedJobRegistry, StartedJobRegistry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -72,6 +72,35 @@ def test_a_work_horse_killed_mid_solve_leaves_a_retryable_job_and_no_roster(
     # And a duplicate delivery of the same job is idempotent.
     assert tasks.solve_roster(job_id=job_id, database_url=pg_url)["roster_id"] == job.result["roster_id"]
     assert roster_count(pg_sessions, street_id) == 1
+    connection.close()
+    runner.close()
+
+
+def test_a_lost_worker_is_found_by_its_heartbeat_and_its_job_row_made_retryable(
+    pg_sessions: sessionmaker[Session], pg_url: str, redis_url: str, workers: Workers
+) -> None:
+    street_id, job_id = demo_street_job(pg_sessions, people=600, seconds=300)
+    worker = workers.start(SOLVE)
+    runner = Runner(redis_url)
+    tasks.submit_roster_job(runner, job_id=job_id, database_url=pg_url, solver_workers=1)
+    wait_until(lambda: job_row(pg_sessions, job_id).progress.get("solutions"), 120, "the solve's progress")
+    horses = children(worker.pid)  # RQ puts each work-horse in a session of its own
+    os.killpg(worker.pid, signal.SIGKILL)  # the worker, its scheduler and its work-horse: a lost machine
+    for pid in horses:
+        os.kill(pid, signal.SIGKILL)
+    worker.wait(30)
+    assert job_row(pg_sessions, job_id).status is JobStatus.RUNNING  # nobody left to say otherwise
+
+    connection = Redis.from_url(redis_url)
+    started = StartedJobRegistry(SOLVE, connection=connection)
+    # RQ's worker heartbeat lapses (job monitoring interval + 60 s); then the sweep's clean-up fails
+    # the abandoned job and its failure callback marks the row.
+    wait_until(lambda: started.get_expired_job_ids(), 180, "the dead worker's heartbeat to lapse")
+    tasks.sweep(database_url=pg_url, redis_url=redis_url)
+    job = job_row(pg_sessions, job_id)
+    assert job.status is JobStatus.FAILED and is_retryable(job), job.error
+    assert roster_count(pg_sessions, street_id) == 0
+    assert rq_job_id(job_id) in FailedJobRegistry(SOLVE, connection=connection).get_job_ids()
     connection.close()
     runner.close()
 
