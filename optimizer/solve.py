@@ -136,9 +136,10 @@ def solve(
 def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult]:
     """Parts one after another, each with the whole machine. Time left (wall clock including
     model building, or deterministic time in test mode) is shared by size among the parts not
-    solved yet, so time a small part does not need flows to the bigger ones. With ``lns`` a
-    part's roster is then improved by LNS; without (bridge copies) the part rosters are repaired
-    at the join anyway, so their time goes to the full search and its bound."""
+    solved yet, so time a small part does not need flows to the bigger ones. With ``lns``, a part
+    whose full search found no roster in its share has its first roster improved by LNS; without
+    (bridge copies) the part rosters are repaired at the join anyway, so their time goes to the
+    full search and its bound."""
     deterministic = run.params.deterministic
     left = run.budget
     run.pending = sum(empty_roster_cost(part.problem) for part in parts)
@@ -170,8 +171,13 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
         else:
             left = run.left()
         share = max(left * part.size / rest_size, MIN_PART_SECONDS)
-        result = _solve_part(m, share * (FULL_SEARCH_SHARE if lns else 1.0), run)
+        if lns and deterministic:
+            result = _solve_part(m, share * FULL_SEARCH_SHARE, run)
+        else:
+            # The whole share, unless (with lns) CP-SAT has no roster of its own by then.
+            result = _solve_part(m, share, run, give_up=share * FULL_SEARCH_SHARE if lns else None)
         used = result.spent
+        searched = result.status != SolveStatus.NO_ROSTER  # CP-SAT found a roster of its own
         if result.status == SolveStatus.NO_ROSTER:
             proven = result.bound
             result = _scored_part(m.problem, roster) or result
@@ -183,8 +189,11 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
                 len(m.model.proto.variables),
                 len(m.model.proto.constraints),
             )
-        if lns and result.status == SolveStatus.FEASIBLE:
-            # Improve by LNS for most of what is left of the share; the second pass gets the rest.
+        if lns and not searched and result.status == SolveStatus.FEASIBLE:
+            # CP-SAT found no roster by FULL_SEARCH_SHARE of the share: improve the first roster by
+            # LNS until LNS_SHARE of it; the second pass gets the rest. (Where the full search
+            # finds rosters it did better than LNS on Curtois 5-8 at 60 s, and worse on 9:
+            # 1148/1950/1108/1919/707 against 1345/2238/1180/2061/570, loads 2.7-4.2 and 3.2-3.9.)
             budget = share * LNS_SHARE - used
             if not deterministic:
                 budget = min(budget, run.left())
@@ -249,10 +258,12 @@ BIG_PART = 5_000  # decision variables
 JOIN_SECONDS_PER_VARIABLE = 15e-6
 
 
-def _solve_part(m: RosterModel, seconds: float, run: _Run, *, piece: bool = False) -> _PartResult:
+def _solve_part(
+    m: RosterModel, seconds: float, run: _Run, *, piece: bool = False, give_up: float | None = None
+) -> _PartResult:
     """Search the whole model, or with ``piece`` an LNS piece (most variables fixed): no
     bound-oriented workers there, and no first-solution search after a stop (the hint is a
-    roster already)."""
+    roster already). ``give_up``: wall seconds after which a search without any roster stops."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = run.params.worker_count()
@@ -272,7 +283,22 @@ def _solve_part(m: RosterModel, seconds: float, run: _Run, *, piece: bool = Fals
         params.max_deterministic_time = seconds
     else:
         params.max_time_in_seconds = seconds
-    status = _run_solver(solver, m, run)
+    timer: threading.Timer | None = None
+    if give_up is not None and give_up < seconds and not run.params.deterministic:
+        seen = run.solutions
+
+        def no_roster_yet() -> None:
+            if run.solutions == seen:
+                solver.stop_search()
+
+        timer = threading.Timer(give_up, no_roster_yet)
+        timer.daemon = True
+        timer.start()
+    try:
+        status = _run_solver(solver, m, run)
+    finally:
+        if timer is not None:
+            timer.cancel()
     if status == cp_model.UNKNOWN and run.stopped and not piece:
         status = _run_solver(solver, m, run)  # stopped before any roster: take the first one
     proto = m.model.proto

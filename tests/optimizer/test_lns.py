@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import importlib
 import time
+from typing import Any
 
-import pytest
 from ortools.sat.python import cp_model
 
-from optimizer import TEST_PARAMS, SolveParams, SolveStatus, solve
-from optimizer.builder import build
+from optimizer import TEST_PARAMS, Problem, SolveStatus
+from optimizer.builder import RosterModel, build
 from optimizer.check import check
 from optimizer.construct import first_roster
 from optimizer.lns import MIN_FRACTION, Neighbourhoods, fixed
 from optimizer.solution import Progress, Solution
-from tests.builders import minimum_problem, random_problem, solve_and_check
+from tests.builders import minimum_problem, random_problem
 
 solve_module = importlib.import_module("optimizer.solve")  # the module, not the function
 
@@ -64,37 +64,40 @@ def test_lns_improves_a_constructed_roster_and_the_checker_agrees() -> None:
     assert best.bound == start.bound == 0  # a constructed roster proves nothing, nor does LNS
 
 
-def test_the_bound_never_comes_from_a_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+def _start(problem: Problem, seconds: float) -> tuple[RosterModel, Any, Any]:
+    """The model, a run and the full model's roster after ``seconds`` (with its honest bound)."""
+    m = build(problem)
+    run = solve_module._Run(TEST_PARAMS, None, time.monotonic())
+    solve_module._hint(m, run, 0.5)
+    return m, run, solve_module._solve_part(m, seconds, run)
+
+
+def test_the_bound_never_comes_from_a_piece() -> None:
     problem = minimum_problem(8, 21, seed=3)
     # The optimum, proven by the full model with time to spare (1.9 units of deterministic time).
-    m = build(problem)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 60.0
-    assert solver.solve(m.model) == cp_model.OPTIMAL
+    assert solver.solve(build(problem).model) == cp_model.OPTIMAL
     optimum = round(solver.objective_value)
-    moves = []
-    original = solve_module._improve
-
-    def counted(*args: object, **kwargs: object) -> object:
-        result = original(*args, **kwargs)  # type: ignore[arg-type]
-        moves.append(result)
-        return result
-
-    monkeypatch.setattr(solve_module, "_improve", counted)
+    m, run, start = _start(problem, 0.2)
+    assert start.status == SolveStatus.FEASIBLE and start.bound < optimum
     reports: list[Progress] = []
-    solution = solve_and_check(
-        problem, SolveParams(seconds=2.0, workers=1, deterministic=True), on_progress=reports.append
-    )
-    assert moves  # LNS ran
-    assert solution.bound <= optimum <= solution.objective
-    assert solution.bound < optimum  # 2.0 units are too few for a proof: the bound is the full model's
-    assert all(r.bound <= optimum for r in reports)
+    run.on_progress = reports.append
+    run.reported = start.objective  # report rosters better than the start
+    best, _ = solve_module._improve(m, start, 3.0, run, seed=1)
+    assert reports  # LNS found better rosters and reported them
+    assert best.objective < start.objective
+    # Each piece was proven optimal in its own small space; none of that is a bound of the whole.
+    assert all(r.bound == start.bound for r in reports)
+    assert best.bound == start.bound <= optimum <= best.objective
 
 
-def test_solve_with_lns_is_deterministic_in_test_mode() -> None:
+def test_lns_is_deterministic_in_test_mode() -> None:
     problem = minimum_problem(8, 21, seed=3)
-    params = SolveParams(seconds=2.0, workers=1, deterministic=True)
-    first, second = solve(problem, params), solve(problem, params)
-    assert first.assignments == second.assignments
-    assert first.bound == second.bound
+    rosters = []
+    for _ in range(2):
+        m, run, start = _start(problem, 0.2)
+        best, _ = solve_module._improve(m, start, 2.0, run, seed=1)
+        rosters.append(best.assignments)
+    assert rosters[0] == rosters[1]
