@@ -61,15 +61,18 @@ def worker(queues: str, burst: bool, name: str | None) -> None:
               help="Seconds between sweeps.")
 @pass_ctx
 def cron(ctx: Context, every: int) -> None:
-    """Enqueue the sweep (lost jobs, then a notification pass) on the notify queue every N seconds."""
+    """Every N seconds: the surge tick (time-outs, escalation) on the surge queue, and the sweep
+    (lost jobs, then a notification pass) on the notify queue."""
     from redis import Redis
     from rq.cron import CronScheduler
 
     from scheduler.jobs import tasks
-    from scheduler.jobs.queue import NOTIFY
+    from scheduler.jobs.queue import NOTIFY, SURGE
+    from scheduler.surge.jobs import surge_tick
 
     url = _redis_url()
     scheduler = CronScheduler(connection=Redis.from_url(url))
+    scheduler.register(surge_tick, SURGE, kwargs={"database_url": ctx.url}, interval=every, job_timeout=300)
     scheduler.register(tasks.sweep, NOTIFY, kwargs={"database_url": ctx.url, "redis_url": url},
                        interval=every, job_timeout=900)
     scheduler.start()

@@ -12,7 +12,7 @@ from rq import Queue
 
 from scheduler.db import make_engine, make_session_factory
 from scheduler.jobs.models import JobStatus
-from scheduler.jobs.queue import NOTIFY, SOLVE
+from scheduler.jobs.queue import NOTIFY, SOLVE, SURGE
 from scheduler.migrate import upgrade
 from tests.city.conftest import GRIDROSTER, Workers, wait_until
 from tests.city.support import job_row, roster_count, tiny_street_job
@@ -83,7 +83,9 @@ def test_the_web_app_puts_solves_on_the_solve_queue_when_redis_is_configured(
     engine.dispose()
 
 
-def test_cron_enqueues_the_sweep_on_the_notify_queue(redis_url: str) -> None:
+def test_cron_enqueues_the_sweep_on_the_notify_queue_and_the_surge_tick_on_the_surge_queue(
+    redis_url: str,
+) -> None:
     env = dict(os.environ, GRIDROSTER_REDIS_URL=redis_url)
     proc = subprocess.Popen([str(GRIDROSTER), "cron", "--every", "5"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -93,6 +95,9 @@ def test_cron_enqueues_the_sweep_on_the_notify_queue(redis_url: str) -> None:
         wait_until(lambda: queue.count >= 1, 30, "the first sweep")
         job = queue.jobs[0]
         assert job.func_name == "scheduler.jobs.tasks.sweep" and job.kwargs["redis_url"] == redis_url
+        surge = Queue(SURGE, connection=connection)
+        wait_until(lambda: surge.count >= 1, 30, "the first surge tick")
+        assert surge.jobs[0].func_name == "scheduler.surge.jobs.surge_tick"
     finally:
         proc.terminate()
         proc.wait(30)
