@@ -19,9 +19,20 @@ from scheduler.surge.common import get_call, get_offer, list_calls
 from scheduler.surge.departments import NewPerson, department_report
 from scheduler.surge.dispatch import TickResult, cancel_call, close_call, tick
 from scheduler.surge.preempt import replan_preempted
-from scheduler.surge.raising import CallRequest, CallResult, NeedSpec, Unfillable, make_blocks, raise_call
+from scheduler.surge.raising import (
+    DEFAULT_TASK,
+    GENERAL,
+    CallRequest,
+    CallResult,
+    NeedSpec,
+    Unfillable,
+    make_blocks,
+    raise_call,
+)
 
 __all__ = [
+    "DEFAULT_TASK",
+    "GENERAL",
     "AnswerOutcome",
     "CallRequest",
     "CallResult",

@@ -13,13 +13,9 @@ from scheduler.people import service as people
 from scheduler.people.models import Skill
 from scheduler.reference import task_types_by_code
 from scheduler.rosters.models import Priority, TaskType
-from scheduler.surge.service import CallRequest, NeedSpec
+from scheduler.surge.service import DEFAULT_TASK, GENERAL, CallRequest, NeedSpec
 
 MAX_COUNT = 500
-# The need code for "anyone fit" and the default task of a call, as scheduler.surge's NeedSpec and
-# CallRequest define them (not re-exported by its service module).
-GENERAL = "general"
-DEFAULT_TASK = "patrol"
 
 
 @dataclass
