@@ -148,7 +148,7 @@ def ledger_for(*, session: Session, period: Period, now: datetime, street_id: in
         generated_at=now,
         units=units,
         people=sorted(loads.values(), key=lambda p: (p.category, p.grid, p.name, p.person_id)),
-        categories=_categories(loads),
+        categories=category_rows(loads),
         quota=_quota(records, month),
         unmet=_unmet(records, in_period, skill_zh),
         messages=_messages(messages),
@@ -201,7 +201,9 @@ def _figures(records: Records, shift_ids: set[int]) -> tuple[list[UnitRow], dict
     return units, loads
 
 
-def _categories(loads: dict[int, PersonLoad]) -> list[CategoryRow]:
+def category_rows(loads: dict[int, PersonLoad]) -> list[CategoryRow]:
+    """Hours per category and the Gini of load within it, for the people given (a scope narrowed
+    to one community passes just its people)."""
     rows = []
     for category in Category:
         members = [p for p in loads.values() if p.category is category]

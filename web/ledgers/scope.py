@@ -35,7 +35,7 @@ def narrow(ledger: Ledger, communities: list[Community]) -> Ledger:
         units=kept_units,
         people=people,
         # The category table of the kept people only, computed as the ledger computes it.
-        categories=ledgers._categories({p.person_id: p for p in people}),  # noqa: SLF001
+        categories=ledgers.category_rows({p.person_id: p for p in people}),
         quota=[q for q in ledger.quota if q.person_id in person_ids],
         unmet=[u for u in ledger.unmet if u.grid in grid_names],
         messages=[],  # counted per street: a community's share cannot be told apart
