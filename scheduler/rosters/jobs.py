@@ -109,8 +109,9 @@ def run_generate_job(
         actor = job.created_by
     stop = threading.Event()
     done = threading.Event()
+    watcher = threading.Thread(target=_watch_stop, args=(sessions, job_id, stop, done), daemon=True)
     if watch_stop:
-        threading.Thread(target=_watch_stop, args=(sessions, job_id, stop, done), daemon=True).start()
+        watcher.start()
 
     def on_progress(p: Progress) -> None:
         _save_progress(
@@ -159,6 +160,9 @@ def run_generate_job(
         raise
     finally:
         done.set()
+        if watcher.is_alive():
+            # Its connection must be back in the pool before the caller may dispose of the engine.
+            watcher.join()
     status = JobStatus.CANCELLED if result["stopped"] else JobStatus.SUCCEEDED
     _finish(sessions, job_id, status, clock, result=result)
 
