@@ -23,8 +23,9 @@ Triple = tuple[Person, Shift, int]  # (person, shift, demand line): eligibility.
 
 
 @dataclass
-class _Load:
-    """What one person already works in the roster under construction."""
+class Load:
+    """What one person already works in the roster under construction. Public with ``fits``,
+    ``take`` and ``line_for``: the resilience check's local repair applies the very same rules."""
 
     shifts: list[Shift] = field(default_factory=list)
     minutes: int = 0
@@ -38,7 +39,7 @@ def has_minimums(p: Person) -> bool:
     return bool(p.min_minutes_total) or bool(p.min_consecutive_days) or bool(p.min_consecutive_days_off)
 
 
-def _fits(problem: Problem, p: Person, load: _Load, s: Shift) -> bool:
+def fits(problem: Problem, p: Person, load: Load, s: Shift) -> bool:
     rules = problem.rules
     for other in load.shifts:
         if other.id == s.id or overlaps(other.start, other.end, s.start, s.end):
@@ -79,7 +80,7 @@ def _fits(problem: Problem, p: Person, load: _Load, s: Shift) -> bool:
     return True
 
 
-def _take(problem: Problem, load: _Load, s: Shift) -> None:
+def take(problem: Problem, load: Load, s: Shift) -> None:
     load.shifts.append(s)
     load.minutes += s.minutes
     load.by_day[s.day] += s.minutes
@@ -154,20 +155,20 @@ def repair_roster(problem: Problem, roster: list[Assignment], people: set[str]) 
     shifts = {s.id: s for s in problem.shifts}
     people_by_id = {p.id: p for p in problem.people}
     kept = [a for a in roster if a.person_id not in people]
-    loads: dict[str, _Load] = defaultdict(_Load)
+    loads: dict[str, Load] = defaultdict(Load)
     mine = sorted(
         (a for a in roster if a.person_id in people),
         key=lambda a: ((a.person_id, a.shift_id) not in pinned, shifts[a.shift_id].start, a.shift_id),
     )
     for a in mine:
         s, load = shifts[a.shift_id], loads[a.person_id]
-        if (a.person_id, a.shift_id) in pinned or _fits(problem, people_by_id[a.person_id], load, s):
-            _take(problem, load, s)
+        if (a.person_id, a.shift_id) in pinned or fits(problem, people_by_id[a.person_id], load, s):
+            take(problem, load, s)
             kept.append(a)
     return kept
 
 
-def _line_for(
+def line_for(
     s: Shift, p: Person, candidates: dict[tuple[str, int], list[Person]], filled: dict[tuple[str, int], int]
 ) -> int | None:
     """The first line of ``s`` that ``p`` may fill and that still has room, else the first they may fill."""
@@ -186,16 +187,16 @@ def _fill(
         if not has_minimums(person):
             candidates[shift.id, index].append(person)
     shifts = {s.id: s for s in problem.shifts}
-    loads: dict[str, _Load] = defaultdict(_Load)
+    loads: dict[str, Load] = defaultdict(Load)
     filled: dict[tuple[str, int], int] = defaultdict(int)
     out: list[Assignment] = []
     tags_on: dict[str, list[frozenset[str]]] = defaultdict(list)  # shift -> tags of the people on it
     for a in start:
         s, p = shifts[a.shift_id], people[a.person_id]
-        line: int | None = a.demand_index if a.demand_index >= 0 else _line_for(s, p, candidates, filled)
-        if line is None or (pins_only and not _fits(problem, p, loads[p.id], s)):
+        line: int | None = a.demand_index if a.demand_index >= 0 else line_for(s, p, candidates, filled)
+        if line is None or (pins_only and not fits(problem, p, loads[p.id], s)):
             return None
-        _take(problem, loads[p.id], s)
+        take(problem, loads[p.id], s)
         filled[s.id, line] += 1
         tags_on[s.id].append(p.tags)
         out.append(Assignment(p.id, s.id, line))
@@ -218,11 +219,11 @@ def _fill(
                 return (-len(lacking & p.tags), loads[p.id].minutes / share + 0.1 * home, p.id)
 
             chosen = next(
-                (p for p in sorted(candidates[s.id, d], key=score) if _fits(problem, p, loads[p.id], s)), None
+                (p for p in sorted(candidates[s.id, d], key=score) if fits(problem, p, loads[p.id], s)), None
             )
             if chosen is None:
                 break
-            _take(problem, loads[chosen.id], s)
+            take(problem, loads[chosen.id], s)
             tags_on[s.id].append(chosen.tags)
             out.append(Assignment(chosen.id, s.id, d))
     return out

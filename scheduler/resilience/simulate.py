@@ -9,7 +9,7 @@ Why an incremental repair: a check runs hundreds of scenarios, and a whole-stree
 on a 1,200-person street. So the plan is built once: who may fill which line, and each person's
 load in the baseline. A scenario then starts from that baseline without the lost people and fills
 only the lines of the shifts that lost someone, in the greedy's own order and with its own rule
-check (``optimizer.greedy._fits``), so it picks the same people as a whole-street greedy re-plan
+check (``optimizer.greedy.fits``), so it picks the same people as a whole-street greedy re-plan
 with everyone left pinned would (a test compares the two): lines that were short in the baseline
 stay short, because nobody's load gets lighter when others drop out.
 """
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from optimizer.eligibility import eligible_triples
-from optimizer.greedy import _fits, _line_for, _Load, _take, has_minimums
+from optimizer.greedy import Load, fits, has_minimums, line_for, take
 from optimizer.problem import Person, Problem, Shift, Skill
 from optimizer.solution import Assignment
 
@@ -94,13 +94,13 @@ class Plan:
         }
         # The baseline: the roster as far as it keeps the greedy's rules (in time order, like
         # optimizer.greedy.repair_roster), then the lines it leaves short repaired the same way.
-        loads: dict[str, _Load] = defaultdict(_Load)
+        loads: dict[str, Load] = defaultdict(Load)
         placed: list[Assignment] = []
         filled: dict[Line, int] = defaultdict(int)
         for p, s in sorted(self.roster, key=lambda ps: (self.shifts[ps[1]].start, ps[1], ps[0])):
-            line = _line_for(self.shifts[s], self.people[p], self.eligible, filled)
-            if line is not None and _fits(problem, self.people[p], loads[p], self.shifts[s]):
-                _take(problem, loads[p], self.shifts[s])
+            line = line_for(self.shifts[s], self.people[p], self.eligible, filled)
+            if line is not None and fits(problem, self.people[p], loads[p], self.shifts[s]):
+                take(problem, loads[p], self.shifts[s])
                 filled[s, line] += 1
                 placed.append(Assignment(p, s, line))
         self.dropped = len(self.roster) - len(placed)
@@ -111,10 +111,10 @@ class Plan:
         self.loads = {p: self._replay(p, self.on) for p in self.on}  # person -> baseline load
         self._ranked: dict[Line, list[tuple[float, str, Person]]] = {}
 
-    def _replay(self, person: str, on: dict[str, list[Assignment]]) -> _Load:
-        load = _Load()
+    def _replay(self, person: str, on: dict[str, list[Assignment]]) -> Load:
+        load = Load()
         for a in on.get(person, ()):
-            _take(self.problem, load, self.shifts[a.shift_id])
+            take(self.problem, load, self.shifts[a.shift_id])
         return load
 
     def ranked(self, line: Line) -> list[tuple[float, str, Person]]:
@@ -124,11 +124,11 @@ class Plan:
         Worked out once per line: loads only grow in a scenario (the lost do not come back), and a
         fuller load neither fits where a lighter one did not nor ranks any lighter."""
         if line not in self._ranked:
-            shift, idle = self.shifts[line[0]], _Load()
+            shift, idle = self.shifts[line[0]], Load()
             self._ranked[line] = sorted(
                 (_lightness(p, (self.loads.get(p.id) or idle).minutes, shift), p.id, p)
                 for p in self.eligible.get(line, ())
-                if p.id in self.filling[line] and _fits(self.problem, p, self.loads.get(p.id) or idle, shift)
+                if p.id in self.filling[line] and fits(self.problem, p, self.loads.get(p.id) or idle, shift)
             )
         return self._ranked[line]
 
@@ -150,7 +150,7 @@ class Plan:
         self,
         staff: dict[str, list[Assignment]],
         on: dict[str, list[Assignment]],
-        loads: dict[str, _Load],
+        loads: dict[str, Load],
         shifts: set[str],
         removed: frozenset[str] = frozenset(),
         standby: Eligible | None = None,
@@ -172,15 +172,15 @@ class Plan:
             for a in sorted(staff.get(shift_id, ()), key=lambda a: a.person_id):
                 if a.person_id not in removed:
                     p = self.people[a.person_id]
-                    at = _line_for(self.shifts[shift_id], p, self.eligible, filled)
+                    at = line_for(self.shifts[shift_id], p, self.eligible, filled)
                     assert at is not None  # placed on the shift because eligible for it
                     filled[shift_id, at] += 1
                     tags_on[shift_id].append(p.tags)
                     out.append(Assignment(p.id, shift_id, at))
-        idle = _Load()
-        changed: dict[str, _Load] = {}  # copies of the loads this repair adds to
+        idle = Load()
+        changed: dict[str, Load] = {}  # copies of the loads this repair adds to
 
-        def load(p: Person) -> _Load:
+        def load(p: Person) -> Load:
             return changed.get(p.id) or loads.get(p.id) or idle
 
         extra = standby or {}
@@ -220,12 +220,12 @@ class Plan:
                             if p.id not in removed
                         )
                     )
-                chosen = next((p for p in choices if _fits(self.problem, p, load(p), s)), None)
+                chosen = next((p for p in choices if fits(self.problem, p, load(p), s)), None)
                 if chosen is None:
                     break
                 if chosen.id not in changed:
                     changed[chosen.id] = self._replay(chosen.id, on)
-                _take(self.problem, changed[chosen.id], s)
+                take(self.problem, changed[chosen.id], s)
                 tags_on[s.id].append(chosen.tags)
                 out.append(Assignment(chosen.id, s.id, line[1]))
         return out
@@ -254,10 +254,10 @@ def _bringing(lacking: set[str], k: int) -> Callable[[Person], bool] | None:
 def _lightest(
     ranked: list[tuple[float, str, Person]],
     removed: frozenset[str],
-    changed: dict[str, _Load],
+    changed: dict[str, Load],
     others: Sequence[Person],
     shift: Shift,
-    load: Callable[[Person], _Load],
+    load: Callable[[Person], Load],
     where: Callable[[Person], bool] | None = None,
 ) -> Iterator[Person]:
     """The candidates (those ``where`` accepts) lightest first: ``ranked`` (baseline order) without

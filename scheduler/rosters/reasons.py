@@ -21,7 +21,9 @@ REASONS_ZH = {
 }
 REASONS_EN = {
     "no_skill": "nobody in the street holds a valid {skill} certificate",
-    "not_eligible": "everyone with {skill} serves other communities or is excluded by fitness limits or task caps",
+    "not_eligible": (
+        "everyone with {skill} serves other communities or is excluded by fitness limits or task caps"
+    ),
     "unavailable": "all {qualified} qualified people are unavailable or on leave then",
     "at_limit": "all {available} available people are at an hours cap or short of rest",
     "busy": "all {available} available people are on other shifts at that time",
