@@ -86,10 +86,12 @@ class Runner:
         func: Callable[..., Any],
         *,
         db_job: int | None = None,
+        rq_id: str | None = None,
         timeout: int | None = None,
         **kwargs: Any,
     ) -> str | None:
-        """Run ``func(**kwargs)`` on ``queue``; returns the RQ job id (None when it ran in-process)."""
+        """Run ``func(**kwargs)`` on ``queue``; returns the RQ job id (None when it ran in-process).
+        The RQ job id is fixed for a job row (``db_job``) or given (``rq_id``), else RQ's own."""
         policy = POLICIES.get(queue)
         if policy is None:
             raise ValueError(f"unknown queue {queue!r}; queues: {', '.join(QUEUES)}")
@@ -102,7 +104,7 @@ class Runner:
             timeout=timeout or policy.timeout,
             result_ttl=RESULT_TTL,
             failure_ttl=FAILURE_TTL,
-            job_id=rq_job_id(db_job) if db_job is not None else None,
+            job_id=rq_job_id(db_job) if db_job is not None else rq_id,
             meta={"db_job": db_job} if db_job is not None else {},
             retry=Retry(max=policy.retries, interval=policy.retry_interval) if policy.retries else None,
             on_failure=Callback(on_failure),

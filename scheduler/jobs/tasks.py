@@ -78,11 +78,33 @@ def replan_roster(roster_id: int, database_url: str | None = None, seconds: floa
         return {"roster_id": roster.id, "filled": roster.filled, "required": roster.required}
 
 
-def dispatch(database_url: str | None = None) -> dict[str, Any]:
-    """One notification pass: expire, re-offer, remind, then send every due outbox message."""
+def dispatch(database_url: str | None = None, replan: bool = True) -> dict[str, Any]:
+    """One notification pass: expire, re-offer (unless ``replan`` is False), remind, then send every
+    due outbox message."""
     from scheduler.notify.jobs import dispatch_job
 
-    return dispatch_job(database_url)
+    return dispatch_job(database_url, replan=replan)
+
+
+def reoffer(database_url: str | None = None) -> dict[str, Any]:
+    """Re-plan the declined shifts of published rosters (a solve each): the solve queue's share of a
+    notification pass, so notifications never wait for the solver."""
+    from scheduler.notify.jobs import reoffer_job
+
+    return reoffer_job(database_url)
+
+
+REOFFER_JOB_ID = "gridroster-reoffer"
+
+
+def enqueue_reoffer(runner: jobqueue.Runner, database_url: str | None) -> str | None:
+    """Put one re-offer pass on the solve queue unless one is already waiting or running there."""
+    assert runner.redis is not None
+    if RqJob.exists(REOFFER_JOB_ID, connection=runner.redis):
+        status = RqJob.fetch(REOFFER_JOB_ID, connection=runner.redis).get_status()
+        if status in (RqStatus.QUEUED, RqStatus.STARTED, RqStatus.SCHEDULED, RqStatus.DEFERRED):
+            return None
+    return runner.enqueue(jobqueue.SOLVE, reoffer, rq_id=REOFFER_JOB_ID, database_url=database_url)
 
 
 def reminders(database_url: str | None = None) -> dict[str, Any]:
@@ -167,7 +189,8 @@ def sweep(database_url: str | None = None, redis_url: str | None = None) -> dict
        are failed (or retried), and their failure callback marks the job row retryable.
     2. Job rows still running whose RQ job no longer exists are marked retryable; queued rows whose
        RQ job is gone are enqueued again.
-    3. A dispatch pass: every unsent outbox row is found in the database and sent (nothing lost).
+    3. A re-offer pass is put on the solve queue (once: not while one waits or runs there).
+    4. A dispatch pass: every unsent outbox row is found in the database and sent (nothing lost).
     """
     runner = jobqueue.Runner(redis_url or jobqueue.redis_url_from_env())
     report: dict[str, Any] = {"lost": [], "requeued": []}
@@ -177,9 +200,11 @@ def sweep(database_url: str | None = None, redis_url: str | None = None) -> dict
                 StartedJobRegistry(name, connection=runner.redis).cleanup()
             with _sessions(database_url) as sessions:
                 report |= _reconcile_rows(runner, sessions, database_url)
+        # The re-offers (solves) go to the solve queue; this pass only sends.
+        report["reoffer"] = enqueue_reoffer(runner, database_url) if runner.redis is not None else None
     finally:
         runner.close()
-    report["dispatch"] = dispatch(database_url)
+    report["dispatch"] = dispatch(database_url, replan=runner.redis is None)
     return report
 
 

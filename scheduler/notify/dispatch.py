@@ -293,13 +293,40 @@ def run_pass(
     mailer: Mailer,
     settings: NotifySettings,
     params: SolveParams | None = None,
+    replan: bool = True,
 ) -> PassReport:
-    """Everything a dispatcher does once: the same code for `notify dispatch` and a background job."""
+    """Everything a dispatcher does once: the same code for `notify dispatch` and a background job.
+
+    ``replan`` False leaves the re-offers (a solve each) to ``reoffer_pass`` on a solve worker, so
+    that on RQ the notification queue never waits for the solver.
+    """
     report = PassReport()
     with transaction(sessions) as session:
         report.expired = reoffer.expire_unanswered(session=session, now=clock.now(), settings=settings)
+    if replan:
+        report.reoffered_rosters = reoffer_pass(
+            sessions=sessions, clock=clock, settings=settings, params=params
+        )
+    with transaction(sessions) as session:
+        report.reminders = flows.schedule_reminders(session=session, now=clock.now(), settings=settings)
+    report.outcomes = dispatch_due(
+        sessions=sessions, clock=clock, sms_sender=sms_sender, mailer=mailer, settings=settings
+    )
+    return report
+
+
+def reoffer_pass(
+    *,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    settings: NotifySettings,
+    params: SolveParams | None = None,
+) -> list[int]:
+    """Re-plan every published roster holding a declined shift still to come, one transaction each;
+    returns the rosters re-offered. The offers it queues go out with the next notification pass."""
     with transaction(sessions) as session:
         roster_ids = reoffer.rosters_to_replan(session=session, now=clock.now())
+    done: list[int] = []
     for roster_id in roster_ids:
         try:
             with transaction(sessions) as session:
@@ -309,13 +336,8 @@ def run_pass(
                     now=clock.now(),
                     params=params or SolveParams(seconds=settings.replan_seconds),
                 )
-            report.reoffered_rosters.append(roster_id)
+            done.append(roster_id)
         except DomainError as error:
             # e.g. the coordinator published a newer version meanwhile; the next pass sees that one.
             _log.warning("re-offer of roster %s skipped: %s", roster_id, error.message_en)
-    with transaction(sessions) as session:
-        report.reminders = flows.schedule_reminders(session=session, now=clock.now(), settings=settings)
-    report.outcomes = dispatch_due(
-        sessions=sessions, clock=clock, sms_sender=sms_sender, mailer=mailer, settings=settings
-    )
-    return report
+    return done

@@ -12,7 +12,7 @@ from notifications.email.base import Mailer
 from notifications.sms.base import SmsSender
 from scheduler.clock import Clock
 from scheduler.db import default_instance_path, make_engine, make_session_factory
-from scheduler.notify.dispatch import run_pass
+from scheduler.notify.dispatch import reoffer_pass, run_pass
 from scheduler.notify.settings import NotifySettings, settings_from_env
 
 STATUS_CALLBACK_PATH = "/hooks/twilio/status"
@@ -35,8 +35,9 @@ def parts_from_env(env: Mapping[str, str], *, instance_dir: Path) -> tuple[Notif
     )
 
 
-def dispatch_job(database_url: str | None = None) -> dict[str, Any]:
-    """One dispatch pass; enqueue this function on RQ (or call it from a timer thread)."""
+def dispatch_job(database_url: str | None = None, replan: bool = True) -> dict[str, Any]:
+    """One dispatch pass; enqueue this function on RQ (or call it from a timer thread). ``replan``
+    False: the re-offers are left to ``reoffer_job`` on the solve queue."""
     settings, sms_sender, mailer = parts_from_env(os.environ, instance_dir=default_instance_path())
     engine = make_engine(database_url)
     try:
@@ -46,6 +47,7 @@ def dispatch_job(database_url: str | None = None) -> dict[str, Any]:
             sms_sender=sms_sender,
             mailer=mailer,
             settings=settings,
+            replan=replan,
         )
     finally:
         engine.dispose()
@@ -55,3 +57,14 @@ def dispatch_job(database_url: str | None = None) -> dict[str, Any]:
         "reminders": report.reminders,
         "outcomes": dict(report.outcomes),
     }
+
+
+def reoffer_job(database_url: str | None = None) -> dict[str, Any]:
+    """Re-plan the declined shifts of every published roster (a solve each): for the solve queue."""
+    settings = settings_from_env(os.environ)
+    engine = make_engine(database_url)
+    try:
+        done = reoffer_pass(sessions=make_session_factory(engine), clock=Clock(), settings=settings)
+    finally:
+        engine.dispose()
+    return {"reoffered": done}

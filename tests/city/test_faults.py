@@ -139,3 +139,39 @@ def test_redis_losing_its_queues_loses_no_message_and_no_job(
     assert len((tmp_path / "sms.jsonl").read_text("utf-8").splitlines()) == 5
     connection.close()
     runner.close()
+
+
+def test_the_sweep_sends_at_once_and_leaves_re_offers_to_the_solve_queue(
+    pg_sessions: sessionmaker[Session], pg_url: str, redis_url: str, workers: Workers
+) -> None:
+    from rq.job import Job as RqJob
+
+    from scheduler.clock import Clock
+    from scheduler.notify.reoffer import rosters_to_replan
+    from scheduler.rosters.models import AssignmentStatus, Roster
+
+    with transaction(pg_sessions) as s:
+        roster = published_roster(s, people=4, shifts=3, emails=False).roster
+        roster.assignments[0].status = AssignmentStatus.DECLINED
+        roster_id = roster.id
+    with pg_sessions() as s:
+        due = rosters_to_replan(session=s, now=Clock().now())  # [roster_id] until the week is over
+    runner = Runner(redis_url)
+    connection = Redis.from_url(redis_url)
+    for _ in range(2):  # a second sweep while the re-offer waits does not queue another
+        runner.enqueue(NOTIFY, tasks.sweep, database_url=pg_url, redis_url=redis_url)
+        workers.run_burst(NOTIFY)
+    assert roster_count(pg_sessions, roster.street_id) == 1  # the notify worker re-planned nothing
+    with pg_sessions() as s:
+        # ... and sent at once (the decliner's offer is dropped, not sent).
+        assert set(s.scalars(select(OutboxMessage.status))) == {OutboxStatus.SENT, OutboxStatus.DROPPED}
+    solve = Queue(SOLVE, connection=connection)
+    assert [j.func_name for j in solve.jobs] == ["scheduler.jobs.tasks.reoffer"]
+    workers.run_burst(SOLVE)
+    result = RqJob.fetch(tasks.REOFFER_JOB_ID, connection=connection).return_value()
+    assert result == {"reoffered": due}
+    with pg_sessions() as s:
+        replanned = list(s.scalars(select(Roster.id).where(Roster.based_on_id == roster_id)))
+    assert len(replanned) == len(due)
+    connection.close()
+    runner.close()
