@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, or_, select
@@ -22,6 +22,8 @@ from scheduler.rosters.planning import LIVE
 from scheduler.surge.models import COMING, OfferStatus, SurgeBlock, SurgeOffer, Tier
 from scheduler.surge.ranking import Candidate, Distance, Duty
 from scheduler.territory.models import Community, Grid, Street
+
+_Ts = TypeVarTuple("_Ts")
 
 # Tier 3 (部门报到): the district's in-service party members (by their work unit) and professionals.
 DEPARTMENT_CATEGORIES = (Category.PARTY_IN_SERVICE, Category.PROFESSIONAL)
@@ -60,7 +62,7 @@ def pool_condition(place: Place, tier: Tier) -> Any:
 
 
 def pool_select(place: Place, tier: Tier) -> Select[int, Category, bool, bool, bool, int | None, int, int]:
-    return (
+    return reachable(
         select(
             Person.id,
             Person.category,
@@ -70,15 +72,23 @@ def pool_select(place: Place, tier: Tier) -> Select[int, Category, bool, bool, b
             Person.home_grid_id,
             Grid.community_id,
             Community.street_id,
-        )
-        .outerjoin(Grid, Person.home_grid_id == Grid.id)
+        ),
+        pool_condition(place, tier),
+    )
+
+
+def reachable(statement: Select[*_Ts], where: Any) -> Select[*_Ts]:
+    """``statement`` narrowed to the people who may be asked (active, consented to contact, not
+    opted out) and live ``where`` says; their home Grid, Community and Street are joined."""
+    return (
+        statement.outerjoin(Grid, Person.home_grid_id == Grid.id)
         .outerjoin(Community, Grid.community_id == Community.id)
         .outerjoin(Street, Community.street_id == Street.id)
         .where(
             Person.active.is_(True),
             Person.contact_consent.is_(True),
             Person.opted_out_at.is_(None),
-            pool_condition(place, tier),
+            where,
         )
     )
 

@@ -16,7 +16,7 @@ from scheduler.notify.settings import NotifySettings
 from scheduler.people.models import Category, Person, PersonSkill, Skill
 from scheduler.rosters.models import Priority, TaskType
 from scheduler.surge import escalation, filling
-from scheduler.surge.candidates import place_of_grid
+from scheduler.surge.candidates import place_of_grid, reachable
 from scheduler.surge.common import settings_of
 from scheduler.surge.models import (
     ACTIVE_CALL,
@@ -27,7 +27,7 @@ from scheduler.surge.models import (
     Tier,
 )
 from scheduler.surge.policy import SurgePolicy
-from scheduler.territory.models import Community, Grid, Street
+from scheduler.territory.models import Grid, Street
 
 GENERAL = "general"
 DEFAULT_TASK = "patrol"
@@ -198,19 +198,9 @@ def _unfillable(
 ) -> list[Unfillable]:
     """Needs the whole district cannot meet: nobody has the skill, certificates expired, too few."""
     place = place_of_grid(session, grid.id)
-    in_district = (
-        select(Person.id)
-        .outerjoin(Grid, Person.home_grid_id == Grid.id)
-        .outerjoin(Community, Grid.community_id == Community.id)
-        .outerjoin(Street, Community.street_id == Street.id)
-        .where(
-            Person.active.is_(True),
-            Person.contact_consent.is_(True),
-            Person.opted_out_at.is_(None),
-            (Street.district_id == place.district_id) | Person.home_grid_id.is_(None),
-        )
-        .scalar_subquery()
-    )
+    in_district = reachable(
+        select(Person.id), (Street.district_id == place.district_id) | Person.home_grid_id.is_(None)
+    ).scalar_subquery()
     day = (request.ends_at or request.starts_at).astimezone(local_zone()).date()  # valid to the end
     out: list[Unfillable] = []
     for n in request.needs:
