@@ -192,6 +192,15 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+def signed_in(app: Flask, username: str | None) -> FlaskClient:
+    """A test client of ``app``, signed in as ``username`` (None: anonymous)."""
+    client = app.test_client()
+    if username is not None:
+        response = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert response.status_code == 303, response.status_code
+    return client
+
+
 class AuthActions:
     def __init__(self, client: FlaskClient) -> None:
         self._client = client

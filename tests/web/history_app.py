@@ -18,7 +18,7 @@ from scheduler.accounts.service import create_account
 from scheduler.clock import FixedClock
 from scheduler.territory.models import Street
 from tests.scheduler.ledger_history import History
-from tests.web.conftest import PASSWORD, make_app
+from tests.web.conftest import PASSWORD, make_app, signed_in
 
 
 @dataclass
@@ -28,11 +28,7 @@ class HistoryWeb:
     other_street: Street
 
     def client(self, username: str | None) -> FlaskClient:
-        client = self.app.test_client()
-        if username is not None:
-            response = client.post("/login", data={"username": username, "password": PASSWORD})
-            assert response.status_code == 303, response.status_code
-        return client
+        return signed_in(self.app, username)
 
 
 def history_web(session: Session, now: datetime) -> HistoryWeb:

@@ -20,7 +20,7 @@ from scheduler.people.models import Category, Person
 from tests.conftest import NOW
 from tests.scheduler.notify_support import SETTINGS
 from tests.scheduler.surge_support import District, district
-from tests.web.conftest import PASSWORD, make_app
+from tests.web.conftest import PASSWORD, make_app, signed_in
 
 UNIT = "区税务局"
 
@@ -34,11 +34,7 @@ class SurgeWeb:
     party: Person
 
     def client(self, username: str | None) -> FlaskClient:
-        client = self.app.test_client()
-        if username is not None:
-            response = client.post("/login", data={"username": username, "password": PASSWORD})
-            assert response.status_code == 303, response.status_code
-        return client
+        return signed_in(self.app, username)
 
 
 def surge_web(session: Session) -> SurgeWeb:
