@@ -24,13 +24,11 @@ from ortools.sat.python import cp_model
 
 from optimizer.builder import build
 from optimizer.check import check
-from optimizer.eligibility import eligible_triples
+from optimizer.eligibility import Triple, eligible_triples
 from optimizer.greedy import fill_roster, greedy_roster, has_minimums
 from optimizer.params import SolveParams
 from optimizer.problem import CompositionNeed, Demand, Person, Problem, Shift
 from optimizer.solution import Assignment, Solution, SolveStatus
-
-Triple = tuple[Person, Shift, int]
 
 MIN_PERSON_SECONDS = 0.05
 FIRST_SOLUTION_SECONDS = 64.0  # one person's "any valid pattern" search: limits 1, 4, 16, 64

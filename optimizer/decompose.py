@@ -7,9 +7,8 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from optimizer.eligibility import Triple
 from optimizer.problem import Person, Problem, Shift
-
-Triple = tuple[Person, Shift, int]
 
 
 @dataclass(frozen=True, slots=True)

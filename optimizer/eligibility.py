@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from optimizer.problem import Person, Problem, Shift
 from optimizer.windows import overlaps
 
+Triple = tuple[Person, Shift, int]  # (person, shift, demand line) the person may fill
+
 
 class Barrier(enum.StrEnum):
     """The first check a (person, shift, line) fails, in the order explain.py reports them."""

@@ -14,12 +14,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from optimizer.eligibility import eligible_triples
+from optimizer.eligibility import Triple, eligible_triples
 from optimizer.problem import Person, Problem, Shift
 from optimizer.solution import Assignment
 from optimizer.windows import overlaps, week_of
-
-Triple = tuple[Person, Shift, int]  # (person, shift, demand line): eligibility.eligible_triples
 
 
 @dataclass
@@ -120,28 +118,21 @@ def fill_roster(
     return _fill(problem, [*roster, *pins], pins_only=True, triples=triples)
 
 
-def previous_roster(problem: Problem) -> list[Assignment] | None:
+def previous_roster(problem: Problem, triples: Sequence[Triple] | None = None) -> list[Assignment] | None:
     """When re-planning: the published roster as far as it still keeps every hard rule (pins first,
     then the other previous pairs in time order while the person may still fill a line of the shift
     and it fits their rules), completed by the greedy. A valid roster close to the published one,
     so a re-plan always has an answer even when CP-SAT finds none in time; None as for the greedy."""
     if any(has_minimums(p) for p in problem.people):
         return None
-    lines: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for person, shift, index in eligible_triples(problem):
-        lines[person.id, shift.id].append(index)
+    triples = list(eligible_triples(problem)) if triples is None else triples
+    may = {(person.id, shift.id) for person, shift, _ in triples}
     kept = repair_roster(
         problem,
-        [Assignment(p, s, -1) for p, s in sorted(problem.previous) if (p, s) in lines],
+        [Assignment(p, s, -1) for p, s in sorted(problem.previous) if (p, s) in may],
         {p.id for p in problem.people},
     )
-    placed = {(a.person_id, a.shift_id) for a in kept}
-    pins = [
-        Assignment(pin.person_id, pin.shift_id, -1)
-        for pin in problem.pins
-        if pin.assigned and (pin.person_id, pin.shift_id) not in placed
-    ]
-    return _fill(problem, [*kept, *pins], pins_only=True)
+    return fill_roster(problem, kept, triples)
 
 
 def repair_roster(problem: Problem, roster: list[Assignment], people: set[str]) -> list[Assignment]:

@@ -15,8 +15,8 @@ from ortools.sat.python.cp_model_helper import SatParameters
 from optimizer.builder import RosterModel, build
 from optimizer.check import CheckReport, check
 from optimizer.construct import first_roster
-from optimizer.decompose import Part, Triple, bridge_people, empty_roster_cost, split
-from optimizer.eligibility import eligible_triples
+from optimizer.decompose import Part, bridge_people, empty_roster_cost, split
+from optimizer.eligibility import Triple, eligible_triples
 from optimizer.explain import explain
 from optimizer.greedy import extend_roster, greedy_roster, previous_roster, repair_roster
 from optimizer.lns import Neighbourhoods, fixed
@@ -154,7 +154,7 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
         if not deterministic and part.size * BUILD_SECONDS_PER_VARIABLE > max(left / 2, 1.0):
             # Building alone would eat the time limit (1.6 million variables: 5 minutes).
             roster = (
-                previous_roster(part.problem)
+                previous_roster(part.problem, part.triples)
                 if part.problem.previous
                 else first_roster(part.problem, run.params, share * FIRST_ROSTER_SHARE, part.triples)[0]
             )
@@ -417,13 +417,13 @@ def _hint(m: RosterModel, run: _Run, seconds: float) -> tuple[list[Assignment] |
     and the time (deterministic time in deterministic mode) spent on it."""
     roster: list[Assignment] | None = None
     spent = 0.0
+    triples = [(m.people[p], m.shifts[s], d) for p, s, d in m.x]
     if m.problem.previous:
         # The published roster kept as far as it still holds: the fallback when CP-SAT finds
         # nothing in time (a street-sized re-plan can spend its limit in presolve).
-        roster = previous_roster(m.problem)
+        roster = previous_roster(m.problem, triples)
         pairs, lines = set(m.problem.previous), None
     else:
-        triples = [(m.people[p], m.shifts[s], d) for p, s, d in m.x]
         roster, spent = first_roster(m.problem, run.params, seconds, triples)
         if roster is None:
             return None, spent
