@@ -66,6 +66,11 @@ def barrier(person: Person, shift: Shift, line: int, declined: frozenset[tuple[s
     return None
 
 
+def may_fill(person: Person, shift: Shift, declined: frozenset[tuple[str, str]]) -> bool:
+    """Whether ``person`` may fill some line of ``shift``."""
+    return any(barrier(person, shift, d, declined) is None for d in range(len(shift.demands)))
+
+
 def eligible_triples(problem: Problem) -> Iterator[tuple[Person, Shift, int]]:
     """Every eligible (person, shift, line), the same set as ``barrier(...) is None``, found fast:
     lines are grouped by the skill they need and the community they are in, and sorted by start,

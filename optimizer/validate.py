@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from optimizer.eligibility import barrier, declined_pairs
+from optimizer.eligibility import declined_pairs, may_fill
 from optimizer.problem import MINUTES_PER_DAY, Problem, Window
 from optimizer.windows import overlaps
 
@@ -146,7 +146,7 @@ def _check_pins(problem: Problem) -> None:
         person, shift = people[person_id], shifts[shift_id]
         if (person_id, shift_id) in declined:
             _fail("pin_conflict", f"{person_id}/{shift_id}", "pinned both on and off this shift")
-        if all(barrier(person, shift, d, declined) is not None for d in range(len(shift.demands))):
+        if not may_fill(person, shift, declined):
             _fail("pin_not_eligible", f"{person_id}/{shift_id}", "the person may fill no line of the shift")
     by_person: dict[str, list[str]] = {}
     for person_id, shift_id in confirmed:
@@ -183,7 +183,7 @@ def _check_reachable_minimums(problem: Problem) -> None:
         reachable = sum(
             s.minutes
             for s in problem.shifts
-            if any(barrier(p, s, d, declined) is None for d in range(len(s.demands)))
+            if may_fill(p, s, declined)
         )
         cap = p.max_minutes_total if p.max_minutes_total is not None else reachable
         if min(reachable, cap) < (p.min_minutes_total or 0):

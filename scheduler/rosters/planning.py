@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from optimizer.eligibility import barrier, declined_pairs
+from optimizer.eligibility import declined_pairs, may_fill
 from optimizer.problem import (
     CompositionNeed,
     Demand,
@@ -246,7 +246,7 @@ def _without_stale_pins(problem: OptProblem) -> OptProblem:
             return True
         if person is None or shift is None:
             return False
-        return any(barrier(person, shift, d, declined) is None for d in range(len(shift.demands)))
+        return may_fill(person, shift, declined)
 
     kept = tuple(pin for pin in problem.pins if holds(pin))
     return problem if len(kept) == len(problem.pins) else replace(problem, pins=kept)
