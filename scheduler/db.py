@@ -97,6 +97,16 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
+def own_sessions(url: str | None = None) -> Iterator[sessionmaker[Session]]:
+    """Sessions on an engine of one's own, disposed of at the end: a background job's database."""
+    engine = make_engine(url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error (STYLE rule 3)."""
     with factory() as session, session.begin():

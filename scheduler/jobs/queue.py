@@ -22,7 +22,7 @@ from rq import Callback, Queue, Retry, Worker
 from rq.job import Job as RqJob
 
 from scheduler.clock import Clock
-from scheduler.db import make_engine, make_session_factory, transaction
+from scheduler.db import own_sessions, transaction
 from scheduler.jobs.service import mark_lost
 
 log = logging.getLogger(__name__)
@@ -154,10 +154,6 @@ def _mark_row_lost(job: RqJob, reason: str) -> None:
     db_job = (job.meta or {}).get("db_job")
     if db_job is None:
         return
-    engine = make_engine(job.kwargs.get("database_url"))
-    try:
-        with transaction(make_session_factory(engine)) as session:
-            if mark_lost(session=session, job_id=int(db_job), reason=reason, now=Clock().now()):
-                log.warning("job %s: %s; marked failed and retryable", db_job, reason)
-    finally:
-        engine.dispose()
+    with own_sessions(job.kwargs.get("database_url")) as sessions, transaction(sessions) as session:
+        if mark_lost(session=session, job_id=int(db_job), reason=reason, now=Clock().now()):
+            log.warning("job %s: %s; marked failed and retryable", db_job, reason)

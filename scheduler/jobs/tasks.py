@@ -9,8 +9,7 @@ transaction), and the notification passes claim each outbox row once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from optimizer.params import SolveParams
 from scheduler.clock import Clock
-from scheduler.db import make_engine, make_session_factory, transaction
+from scheduler.db import own_sessions, transaction
 from scheduler.errors import NotFound
 from scheduler.jobs import queue as jobqueue
 from scheduler.jobs.models import Job, JobStatus
@@ -36,18 +35,10 @@ log = logging.getLogger(__name__)
 REQUEUE_AFTER = timedelta(minutes=1)
 
 
-@contextmanager
-def _sessions(database_url: str | None) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    try:
-        yield make_session_factory(engine)
-    finally:
-        engine.dispose()
-
 
 def solve_roster(job_id: int, database_url: str | None = None, solver_workers: int = 0) -> dict[str, Any]:
     """Run one roster job row ("roster.generate"); idempotent: a finished job returns its result."""
-    with _sessions(database_url) as sessions:
+    with own_sessions(database_url) as sessions:
         with transaction(sessions) as session:
             job = session.get(Job, job_id)
             if job is None:
@@ -71,7 +62,7 @@ def replan_roster(roster_id: int, database_url: str | None = None, seconds: floa
     """A new draft from a published roster (as few changes as possible)."""
     from scheduler.rosters import service as rosters
 
-    with _sessions(database_url) as sessions, transaction(sessions) as session:
+    with own_sessions(database_url) as sessions, transaction(sessions) as session:
         roster = rosters.replan(
             session=session, roster_id=roster_id, now=Clock().now(), params=SolveParams(seconds=seconds)
         )
@@ -114,7 +105,7 @@ def reminders(database_url: str | None = None) -> dict[str, Any]:
     from scheduler.notify.flows import schedule_reminders
     from scheduler.notify.settings import settings_from_env
 
-    with _sessions(database_url) as sessions, transaction(sessions) as session:
+    with own_sessions(database_url) as sessions, transaction(sessions) as session:
         settings = settings_from_env(os.environ)
         queued = schedule_reminders(session=session, now=Clock().now(), settings=settings)
     return {"reminders": queued}
@@ -132,7 +123,7 @@ def ledger(
 
     path = Path(out)
     fmt = export.parse_format(path.suffix.lstrip(".") or "?")
-    with _sessions(database_url) as sessions, transaction(sessions) as session:
+    with own_sessions(database_url) as sessions, transaction(sessions) as session:
         built = ledgers.build_ledger(
             session=session, kind=period, day=parse_date(day), now=Clock().now(), street_id=street_id
         )
@@ -167,7 +158,7 @@ def retry_job(
     On RQ the failed job is requeued from its FailedJobRegistry when it is still there, else enqueued
     afresh (Redis may have lost it).
     """
-    with _sessions(database_url) as sessions, transaction(sessions) as session:
+    with own_sessions(database_url) as sessions, transaction(sessions) as session:
         if not reopen(session=session, job_id=job_id, params=params):
             return False
     if runner.redis is not None:
@@ -198,7 +189,7 @@ def sweep(database_url: str | None = None, redis_url: str | None = None) -> dict
         if runner.redis is not None:
             for name in jobqueue.QUEUES:
                 StartedJobRegistry(name, connection=runner.redis).cleanup()
-            with _sessions(database_url) as sessions:
+            with own_sessions(database_url) as sessions:
                 report |= _reconcile_rows(runner, sessions, database_url)
         # The re-offers (solves) go to the solve queue; this pass only sends.
         report["reoffer"] = enqueue_reoffer(runner, database_url) if runner.redis is not None else None

@@ -11,7 +11,7 @@ from notifications.config import mailer_from_env, sms_sender_from_env
 from notifications.email.base import Mailer
 from notifications.sms.base import SmsSender
 from scheduler.clock import Clock
-from scheduler.db import default_instance_path, make_engine, make_session_factory
+from scheduler.db import default_instance_path, own_sessions
 from scheduler.notify.dispatch import reoffer_pass, run_pass
 from scheduler.notify.settings import NotifySettings, settings_from_env
 
@@ -39,18 +39,11 @@ def dispatch_job(database_url: str | None = None, replan: bool = True) -> dict[s
     """One dispatch pass; enqueue this function on RQ (or call it from a timer thread). ``replan``
     False: the re-offers are left to ``reoffer_job`` on the solve queue."""
     settings, sms_sender, mailer = parts_from_env(os.environ, instance_dir=default_instance_path())
-    engine = make_engine(database_url)
-    try:
+    with own_sessions(database_url) as sessions:
         report = run_pass(
-            sessions=make_session_factory(engine),
-            clock=Clock(),
-            sms_sender=sms_sender,
-            mailer=mailer,
-            settings=settings,
+            sessions=sessions, clock=Clock(), sms_sender=sms_sender, mailer=mailer, settings=settings,
             replan=replan,
         )
-    finally:
-        engine.dispose()
     return {
         "expired": report.expired,
         "reoffered": report.reoffered_rosters,
@@ -62,9 +55,6 @@ def dispatch_job(database_url: str | None = None, replan: bool = True) -> dict[s
 def reoffer_job(database_url: str | None = None) -> dict[str, Any]:
     """Re-plan the declined shifts of every published roster (a solve each): for the solve queue."""
     settings = settings_from_env(os.environ)
-    engine = make_engine(database_url)
-    try:
-        done = reoffer_pass(sessions=make_session_factory(engine), clock=Clock(), settings=settings)
-    finally:
-        engine.dispose()
+    with own_sessions(database_url) as sessions:
+        done = reoffer_pass(sessions=sessions, clock=Clock(), settings=settings)
     return {"reoffered": done}
