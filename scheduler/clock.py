@@ -61,3 +61,17 @@ def next_monday(today: date) -> date:
 
 def local_midnight(day: date, zone: ZoneInfo | None = None) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone or local_zone())
+
+
+def parse_local_time(text: str, what_zh: str = "时间", what_en: str = "a time") -> datetime:
+    """An ISO time ("2026-12-01T08:30", as typed or sent by a datetime-local input); without an
+    offset it is local time. A bad one is a ValidationError ``bad_time`` naming the field."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValidationError(
+            "bad_time",
+            f"{what_zh}应写作 2026-12-01T08:30 这样的格式：{text!r}",
+            f"{what_en} must look like 2026-12-01T08:30: {text!r}",
+        ) from exc
+    return value if value.tzinfo is not None else value.replace(tzinfo=local_zone())

@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from scheduler.clock import local_zone
+from scheduler.clock import parse_local_time
 from scheduler.db import transaction
-from scheduler.errors import DomainError, ValidationError
+from scheduler.errors import DomainError
 from web.cli import Context, bench, fail, main, pass_ctx
 
 
@@ -20,15 +20,7 @@ def _time(text: str | None, ctx: Context) -> datetime | None:
         return None
     if text.strip().lower() == "now":
         return ctx.clock.now()
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationError(
-            "bad_time",
-            f"时间应写作 2026-11-30T09:00：{text!r}",
-            f"a time looks like 2026-11-30T09:00: {text!r}",
-        ) from exc
-    return value if value.tzinfo is not None else value.replace(tzinfo=local_zone())
+    return parse_local_time(text)
 
 
 def _now(text: str | None, ctx: Context) -> datetime:

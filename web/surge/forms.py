@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from scheduler.clock import local_zone
+from scheduler.clock import parse_local_time
 from scheduler.errors import ValidationError
 from scheduler.people import service as people
 from scheduler.people.models import Skill
@@ -47,19 +46,6 @@ class CallForm:
         )
 
 
-def local_time(text: str, what_zh: str, what_en: str) -> datetime:
-    """A <input type=datetime-local> value ("2026-12-01T08:30") in the local zone."""
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationError(
-            "bad_time",
-            f"{what_zh}应写作 2026-12-01 08:30 这样的格式",
-            f"{what_en} must look like 2026-12-01T08:30",
-        ) from exc
-    return value.replace(tzinfo=local_zone()) if value.tzinfo is None else value
-
-
 def needs_of(counts: dict[str, str]) -> tuple[NeedSpec, ...]:
     needs = []
     for code, text in counts.items():
@@ -83,8 +69,8 @@ def call_request(values: CallForm, grid_id: int) -> CallRequest:
         raise ValidationError("bad_priority", "紧急程度无效", "no such urgency") from exc
     return CallRequest(
         grid=grid_id,
-        starts_at=local_time(values.start, "开始时间", "the start"),
-        ends_at=local_time(values.end, "结束时间", "the end") if values.end.strip() else None,
+        starts_at=parse_local_time(values.start, "开始时间", "the start"),
+        ends_at=parse_local_time(values.end, "结束时间", "the end") if values.end.strip() else None,
         needs=needs_of(values.counts),
         needs_party_lead=values.lead,
         place=values.place.strip() or None,
