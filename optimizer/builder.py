@@ -37,6 +37,7 @@ class RosterModel:
     ledger: list[PenaltyTerm] = field(default_factory=list)
     lines_of: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (p, s) -> lines
     shifts_of: dict[str, list[Shift]] = field(default_factory=dict)  # p -> shifts, by start
+    day_shifts_of: dict[tuple[str, int], list[Shift]] = field(default_factory=dict)  # (p, day) -> shifts
     people_on_line: dict[tuple[str, int], list[str]] = field(default_factory=dict)  # (s, d) -> p
     people_on_shift: dict[str, list[str]] = field(default_factory=dict)  # s -> p
     _on: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (p, s) -> "p works s"
@@ -62,10 +63,11 @@ class RosterModel:
             else:
                 m._on[person.id, shift.id] = x
                 m.shifts_of.setdefault(person.id, []).append(shift)
+                m.day_shifts_of.setdefault((person.id, shift.day), []).append(shift)
                 m.people_on_shift.setdefault(shift.id, []).append(person.id)
             lines.append(line)
             m.people_on_line.setdefault((shift.id, line), []).append(person.id)
-        for mine in m.shifts_of.values():
+        for mine in (*m.shifts_of.values(), *m.day_shifts_of.values()):
             mine.sort(key=lambda s: (s.start, s.end, s.id))
         return m
 
@@ -102,8 +104,8 @@ class RosterModel:
         if key not in self._works:
             day_shifts = [
                 s
-                for s in self.shifts_of.get(person_id, [])
-                if s.day == day and (task_type is None or s.task_type == task_type)
+                for s in self.day_shifts_of.get((person_id, day), [])
+                if task_type is None or s.task_type == task_type
             ]
             lits = [self.on(person_id, s.id) for s in day_shifts]
             works: cp_model.IntVar | None = None

@@ -180,11 +180,7 @@ def _check_reachable_minimums(problem: Problem) -> None:
         return
     declined = declined_pairs(problem)
     for p in needy:
-        reachable = sum(
-            s.minutes
-            for s in problem.shifts
-            if may_fill(p, s, declined)
-        )
+        reachable = sum(s.minutes for s in problem.shifts if may_fill(p, s, declined))
         cap = p.max_minutes_total if p.max_minutes_total is not None else reachable
         if min(reachable, cap) < (p.min_minutes_total or 0):
             _fail(

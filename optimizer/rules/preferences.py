@@ -23,11 +23,14 @@ def preferences(m: RosterModel) -> None:
     for index, request in enumerate(m.problem.requests):
         weight = request.weight * m.problem.weights.preference
         subject = str(index)
-        lits = [
-            m.on(request.person_id, s.id)
-            for s in m.shifts_of.get(request.person_id, [])
-            if matches(request, s)
-        ]
+        if request.shift_id is not None:
+            shift = m.shifts.get(request.shift_id)
+            candidates = [shift] if shift is not None and (request.person_id, shift.id) in m.lines_of else []
+        elif request.day is not None:
+            candidates = m.day_shifts_of.get((request.person_id, request.day), [])
+        else:
+            candidates = []
+        lits = [m.on(request.person_id, s.id) for s in candidates if matches(request, s)]
         if not request.wanted:
             m.penalise(cp_model.LinearExpr.sum(lits), weight, kind="preference", subject=subject)
         elif not lits:

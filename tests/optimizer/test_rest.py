@@ -41,3 +41,19 @@ def test_rest_allows_the_reverse_succession_and_a_gap_day():
     morning2 = shift("morning2", 3 * DAY + MON_08, 3 * DAY + MON_16, task_type="morning")
     solution = solve_and_check(make_problem([person("p1")], [morning, night, morning2], rules=rules))
     assert solution.shifts_of("p1") == {"morning", "night", "morning2"}
+
+
+def test_rest_forbids_every_follower_of_a_night_and_leaves_the_others_and_the_nightless_days_alone():
+    # One night forbids two kinds of shift the next day (one grouped constraint per day and first
+    # kind); a third kind stays allowed, and without the night both forbidden kinds may be worked.
+    rules = Rules(forbidden_successions=(Succession("night", "morning"), Succession("night", "day")))
+    night = shift("night", MON_22, MON_22 + 8 * 60, task_type="night", priority=2)
+    morning = shift("morning", DAY + 7 * 60, DAY + 11 * 60, task_type="morning")
+    day = shift("day", DAY + 12 * 60, DAY + 16 * 60, task_type="day")
+    evening = shift("evening", DAY + 17 * 60, DAY + 21 * 60, task_type="evening")
+    solution = solve_and_check(make_problem([person("p1")], [night, morning, day, evening], rules=rules))
+    assert solution.shifts_of("p1") == {"night", "evening"}  # the emergency night is worth most
+    assert sorted(u.shift_id for u in solution.unmet) == ["day", "morning"]
+
+    without_night = make_problem([person("p1")], [morning, day, evening], rules=rules)
+    assert solve_and_check(without_night).shifts_of("p1") == {"morning", "day", "evening"}
