@@ -3,6 +3,7 @@ join, read the breakdown back from the penalty ledger and explain every shortfal
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -58,6 +59,7 @@ class _Run:
     pending: int = 0  # empty-roster cost of the parts not solved yet
     fixed_bound: int | None = None  # during LNS: the part's bound (the pieces' bounds are no bounds)
     budget: float = 0.0  # seconds for the parts: the time limit less what joining them will take
+    whole_roster: list[Assignment] | None = None  # bridged parts: the whole problem's greedy roster
 
     def left(self) -> float:
         """Wall-clock seconds left for the parts."""
@@ -124,13 +126,15 @@ def solve(
     watcher = threading.Thread(target=run.watch, args=(stop, finished), daemon=True) if stop else None
     if watcher:
         watcher.start()
+    if bridged:
+        run.whole_roster = greedy_roster(problem, triples)
     try:
         results = _solve_parts(parts, run, lns=not bridged)
+        return _join(problem, parts, results, run, triples)
     finally:
         finished.set()
         if watcher:
             watcher.join()
-    return _join(problem, parts, results, run, triples)
 
 
 def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult]:
@@ -169,7 +173,10 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
         if deterministic:
             left -= spent
         else:
-            left = run.left()
+            # The parts still to come need time to build and hint before they can search (eleven
+            # 30k-variable communities: 20 s of a 60 s limit); without it the last ones starved.
+            later = sum(p.size for p in parts[index + 1 :]) * BUILD_SECONDS_PER_VARIABLE
+            left = max(run.left() - later, run.left() * part.size / rest_size / 4)
         share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         if lns and deterministic:
             result = _solve_part(m, share * FULL_SEARCH_SHARE, run)
@@ -226,8 +233,9 @@ def _second_pass(
             continue
         m.model.clear_hints()  # type: ignore[no-untyped-call]
         chosen = {(a.person_id, a.shift_id, a.demand_index) for a in before.assignments}
-        for key, x in m.x.items():
-            m.model.add_hint(x, key in chosen)
+        hinting = _add_hint(m, chosen, run)
+        if run.params.deterministic:
+            left -= hinting
         run.done_objective -= before.objective
         run.done_bound -= before.bound
         after = _solve_part(m, share, run)
@@ -253,9 +261,11 @@ FULL_SEARCH_SHARE = 0.6
 LNS_SHARE = 0.85
 LNS_WORKERS = 1  # small pieces: one worker did better than two (Curtois 8, 60 s: 2156 vs 2268)
 LNS_MOVE_SECONDS = (0.5, 3.0)  # each move's limit: a twentieth of the LNS time, within these
-BUILD_SECONDS_PER_VARIABLE = 60e-6  # measured: about 40 µs per decision variable on this machine
+# measured: about 40 µs per decision variable to build, and 17 µs to complete the hint
+BUILD_SECONDS_PER_VARIABLE = 60e-6
 BIG_PART = 5_000  # decision variables
 JOIN_SECONDS_PER_VARIABLE = 15e-6
+HINT_SECONDS_PER_VARIABLE = 50e-6  # completing a hint: 0.2 s for a 36k-variable community
 
 
 def _solve_part(
@@ -424,18 +434,53 @@ def _hint(m: RosterModel, run: _Run, seconds: float) -> tuple[list[Assignment] |
         roster = previous_roster(m.problem, triples)
         pairs, lines = set(m.problem.previous), None
     else:
-        roster, spent = first_roster(m.problem, run.params, seconds, triples)
+        if run.whole_roster is not None:
+            # Bridged parts all start from one roster of the whole problem, so where their searches
+            # leave the street-wide people alone the parts' rosters agree and join without repair.
+            roster = [a for a in run.whole_roster if (a.person_id, a.shift_id, a.demand_index) in m.x]
+        else:
+            roster, spent = first_roster(m.problem, run.params, seconds, triples)
         if roster is None:
             return None, spent
         pairs = {(a.person_id, a.shift_id) for a in roster}
         lines = {(a.person_id, a.shift_id, a.demand_index) for a in roster}
     hinted: set[tuple[str, str]] = set()
-    for (p, s, d), x in m.x.items():
-        keep = (p, s) in pairs and (p, s) not in hinted and (lines is None or (p, s, d) in lines)
-        if keep:
+    keys: set[tuple[str, str, int]] = set()
+    for p, s, d in m.x:
+        if (p, s) in pairs and (p, s) not in hinted and (lines is None or (p, s, d) in lines):
             hinted.add((p, s))
-        m.model.add_hint(x, keep)
+            keys.add((p, s, d))
+    spent += _add_hint(m, keys, run)
     return roster, spent
+
+
+def _add_hint(m: RosterModel, chosen: set[tuple[str, str, int]], run: _Run) -> float:
+    """Hint the roster ``chosen``, completed with the value of every other variable (shortfalls,
+    runs, penalties) by a search with the decision variables fixed; returns the time it took.
+
+    Why: a hint of the decision variables alone was found again by CP-SAT only after 8 s on a
+    36k-variable community (the street's parts ran out of time with no roster and a weak bound);
+    a complete feasible hint is CP-SAT's first roster at once, and its bound rose to within 0.1 %
+    in 3 s. Where the completion finds nothing in time (the roster breaks a rule of the model),
+    the decision variables alone are hinted."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = run.params.seed
+    limit = max(MIN_PART_SECONDS, HINT_SECONDS_PER_VARIABLE * len(m.x))
+    if run.params.deterministic:
+        solver.parameters.max_deterministic_time = limit
+    else:
+        solver.parameters.max_time_in_seconds = limit
+    with fixed(m, chosen, set()):
+        status = solver.solve(m.model)
+    spent = solver.deterministic_time if run.params.deterministic else solver.wall_time
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for index, value in enumerate(solver.response_proto.solution):
+            m.model.add_hint(m.model.get_int_var_from_proto_index(index), value)
+    else:
+        for key, x in m.x.items():
+            m.model.add_hint(x, key in chosen)
+    return float(spent)
 
 
 def _read_ledger(m: RosterModel, solver: cp_model.CpSolver) -> list[PenaltyLine]:
@@ -492,7 +537,16 @@ def _join(
     bound = sum(r.bound for r in results)
     bridges = bridge_people(parts)
     if bridges:
-        return _join_bridged(problem, list(assignments), bridges, bound, stats, triples)
+        roster, report = _join_bridged(problem, list(assignments), bridges, triples, run.whole_roster)
+        bound = min(bound, report.objective)
+        status = SolveStatus.OPTIMAL if bound == report.objective else SolveStatus.FEASIBLE
+        stats = dataclasses.replace(stats, seconds=time.monotonic() - run.started, solutions=run.solutions)
+        if run.on_progress is not None and report.objective < run.reported:
+            run.on_progress(Progress(report.objective, bound, stats.seconds, run.solutions))
+        final = tuple(roster)
+        return Solution(
+            status, final, explain(problem, final), report.breakdown, report.objective, bound, stats
+        )
     unmet = explain(problem, assignments)
     return Solution(status, assignments, unmet, breakdown, objective, bound, stats)
 
@@ -501,29 +555,21 @@ def _join_bridged(
     problem: Problem,
     roster: list[Assignment],
     bridges: set[str],
-    bound: int,
-    stats: SolveStats,
     triples: list[Triple],
-) -> Solution:
+    whole: list[Assignment] | None,
+) -> tuple[list[Assignment], CheckReport]:
     """Parts solved with copies of street-wide people (decompose.split): keep each person's
-    assignments that still fit their rules across parts, fill what that freed with the greedy,
-    and score the whole roster with the independent checker. The parts' bounds stay valid (each
-    part was a relaxation), so the gap is honest."""
+    assignments that still fit their rules across parts, fill what that freed with the greedy.
+    The parts' bounds stay valid (each part was a relaxation), so the gap is honest."""
     roster = extend_roster(problem, repair_roster(problem, roster, bridges), triples)
     report = _score(problem, roster)
     # The repair can cost more than the parts gained (copies that all chose the same nurse): the
     # whole problem's greedy roster is the floor.
-    whole = greedy_roster(problem, triples)
     if whole is not None:
         other = _score(problem, whole)
         if not other.violations and other.objective < report.objective:
-            roster, report = whole, other
-    bound = min(bound, report.objective)
-    status = SolveStatus.OPTIMAL if bound == report.objective else SolveStatus.FEASIBLE
-    assignments = tuple(roster)
-    return Solution(
-        status, assignments, explain(problem, assignments), report.breakdown, report.objective, bound, stats
-    )
+            return whole, other
+    return roster, report
 
 
 def _score(problem: Problem, roster: list[Assignment]) -> CheckReport:
