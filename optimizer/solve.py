@@ -118,10 +118,11 @@ def solve(
     triples = list(eligible_triples(problem))
     parts = split(problem, triples)
     bridged = bool(bridge_people(parts))
-    # Joining bridged parts (repair, greedy completion, checker, explain) takes time too: 3.7 s
-    # for the 3,000-person street (306k variables) on a loaded 2-core machine.
-    reserve = JOIN_SECONDS_PER_VARIABLE * len(triples) if bridged else 0.0
-    run.budget = params.seconds - (0.0 if params.deterministic else min(reserve, params.seconds / 4))
+    # Joining the parts (for bridged parts also repair and greedy completion), the checker and
+    # explain take time after the search: 3.7 s for the 3,000-person street (306k variables), 4 s
+    # for Curtois 22 (109k variables, many unmet lines), on a loaded 2-core machine.
+    reserve = JOIN_SECONDS_PER_VARIABLE * len(triples)
+    run.budget = params.seconds - (0.0 if params.deterministic else min(reserve, params.seconds / 10))
     finished = threading.Event()
     watcher = threading.Thread(target=run.watch, args=(stop, finished), daemon=True) if stop else None
     if watcher:
@@ -264,7 +265,7 @@ LNS_MOVE_SECONDS = (0.5, 3.0)  # each move's limit: a twentieth of the LNS time,
 # measured: about 40 µs per decision variable to build, and 17 µs to complete the hint
 BUILD_SECONDS_PER_VARIABLE = 60e-6
 BIG_PART = 5_000  # decision variables
-JOIN_SECONDS_PER_VARIABLE = 15e-6
+JOIN_SECONDS_PER_VARIABLE = 40e-6
 HINT_SECONDS_PER_VARIABLE = 50e-6  # completing a hint: 0.2 s for a 36k-variable community
 
 
