@@ -127,3 +127,13 @@ def test_solve_job_falls_back_to_the_greedy_roster_when_building_would_exceed_th
     assert solution.stats.variables == 0  # no CP-SAT model was built
     assert solution.bound == 0
     assert len(solution.assignments) > 100
+
+
+def test_solve_job_gives_cp_sat_a_complete_first_roster_so_it_has_one_with_almost_no_time() -> None:
+    # The greedy roster is hinted with every variable's value (shortfalls, penalties too), so
+    # CP-SAT takes it as its own first roster at once. A hint of the decision variables alone
+    # left CP-SAT without a roster in this budget (the greedy was then used as a fallback).
+    problem = random_problem(30, 6, seed=3)
+    solution = solve(problem, SolveParams(seconds=0.005, workers=1, seed=1, deterministic=True))
+    assert solution.stats.solutions >= 1
+    assert solution.assignments and solution.bound <= solution.objective
