@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from scheduler.accounts.models import Role, StaffAccount
+from scheduler.availability.models import AvailabilityException, ExceptionKind
 from scheduler.outbox.models import OutboxMessage, OutboxStatus
 from scheduler.people.models import Category, Person
 from scheduler.surge import service as surge
@@ -145,3 +146,9 @@ def sms(session: Session, kind: str) -> list[OutboxMessage]:
 
 
 PARTY = Category.PARTY_IN_SERVICE
+
+
+def away(session: Session, person: Person, kind: ExceptionKind, starts: datetime, ends: datetime) -> None:
+    """A dated availability exception (sickness, leave, or EXTRA time offered) for ``person``."""
+    session.add(AvailabilityException(person=person, kind=kind, starts_at=starts, ends_at=ends))
+    session.flush()

@@ -9,13 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.audit.models import AuditEntry
+from scheduler.availability.models import ExceptionKind
 from scheduler.errors import DomainError
 from scheduler.people.models import Person
 from scheduler.surge import service as surge
 from scheduler.surge.board import call_board
 from scheduler.surge.models import CallStatus, DepartmentRequest, OfferStatus, SurgeNotice, Tier
 from tests.conftest import NOW
-from tests.scheduler.surge_support import PARTY, answer, call, district, offer_of, offers, sms, tick
+from tests.scheduler.surge_support import PARTY, answer, away, call, district, offer_of, offers, sms, tick
 
 MIN = timedelta(minutes=1)
 FAR = NOW + timedelta(days=400)
@@ -133,18 +134,8 @@ def test_surge_escalation_a_call_no_tier_can_fill_reports_exactly_what_is_missin
     d = district(session)
     a, b = d.person("甲", d.st.a1), d.person("乙", d.st.b1)
     d.person("请假", d.st.a1, skills={"first_aid": FAR.date()})
-    from scheduler.availability.models import AvailabilityException, ExceptionKind
-
     busy = session.scalars(select(Person).where(Person.name == "请假")).one()
-    session.add(
-        AvailabilityException(
-            person=busy,
-            kind=ExceptionKind.SICKNESS,
-            starts_at=NOW - timedelta(days=1),
-            ends_at=NOW + timedelta(days=2),
-        )
-    )
-    session.flush()
+    away(session, busy, ExceptionKind.SICKNESS, NOW - timedelta(days=1), NOW + timedelta(days=2))
     result = call(d, "general:2", "sign_language:1", "first_aid:1")
     c = result.call
     assert {u.need for u in result.unfillable} == {"sign_language"}

@@ -19,7 +19,7 @@ from scheduler.surge.models import OfferStatus
 from tests.conftest import NOW
 from tests.scheduler.dbbuilders import WEEK
 from tests.scheduler.notify_support import SETTINGS
-from tests.scheduler.surge_support import answer, call, district, offer_of, offers
+from tests.scheduler.surge_support import answer, away, call, district, offer_of, offers
 
 MONDAY_9 = datetime.combine(WEEK, datetime.min.time(), local_zone()) + timedelta(hours=9)
 FAR = NOW + timedelta(days=400)
@@ -42,15 +42,7 @@ def _street_with_a_published_week(session: Session):  # type: ignore[no-untyped-
     assert (routine.id, nurse.id) in on and (emergency.id, guard.id) in on
     on[(emergency.id, guard.id)].status = AssignmentStatus.CONFIRMED  # the guard said yes
     on[(routine.id, nurse.id)].status = AssignmentStatus.CONFIRMED
-    session.add(
-        AvailabilityException(
-            person=spare,
-            kind=ExceptionKind.EXTRA,
-            starts_at=MONDAY_9 - timedelta(hours=1),
-            ends_at=MONDAY_9 + timedelta(hours=5),
-        )
-    )
-    session.flush()
+    away(session, spare, ExceptionKind.EXTRA, MONDAY_9 - timedelta(hours=1), MONDAY_9 + timedelta(hours=5))
     return d, draft, nurse, spare, guard, routine, emergency
 
 
@@ -155,15 +147,7 @@ def test_surge_preemption_replans_around_a_confirmed_person_who_fell_sick_since(
     d, roster, nurse, spare, guard, routine, emergency = _street_with_a_published_week(session)
     # The guard's confirmed (pinned) emergency shift now clashes with a sick note: the re-plan
     # replaces the guard as well instead of failing on a pin that breaks a rule.
-    session.add(
-        AvailabilityException(
-            person=guard,
-            kind=ExceptionKind.SICKNESS,
-            starts_at=MONDAY_9 - timedelta(hours=2),
-            ends_at=MONDAY_9 + timedelta(hours=8),
-        )
-    )
-    session.flush()
+    away(session, guard, ExceptionKind.SICKNESS, MONDAY_9 - timedelta(hours=2), MONDAY_9 + timedelta(hours=8))
     result = call(d, "nurse:1", start=MONDAY_9, hours=4)
     answer(session, offers(session, result.call.id)[0], True, NOW + timedelta(minutes=1))
     report = surge.tick(
