@@ -24,12 +24,11 @@ def rest(m: RosterModel) -> None:
                     m.model.add_at_most_one(m.on(person_id, s.id) for s in clique)
         if not forbidden:
             continue
-        days = {s.day for s in shifts}
         types_on: dict[int, set[str]] = defaultdict(set)
         for s in shifts:
             types_on[s.day].add(s.task_type)
-        for day in sorted(days):
-            if day + 1 not in days:
+        for day in sorted(types_on):
+            if day + 1 not in types_on:
                 continue
             for first_type in sorted(types_on[day] & forbidden.keys()):
                 thens = [
