@@ -22,11 +22,12 @@ from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
-from optimizer.builder import build
+from optimizer.builder import RosterModel, build
 from optimizer.check import check
 from optimizer.eligibility import Triple, eligible_triples
 from optimizer.greedy import fill_roster, greedy_roster, has_minimums
 from optimizer.params import SolveParams
+from optimizer.pattern import valid_pattern
 from optimizer.problem import CompositionNeed, Demand, Person, Problem, Shift
 from optimizer.solution import Assignment, Solution, SolveStatus
 
@@ -34,6 +35,9 @@ MIN_PERSON_SECONDS = 0.05
 FIRST_SOLUTION_SECONDS = 64.0  # one person's "any valid pattern" search: limits 1, 4, 16, 64
 QUICK_SECONDS = 1.0
 PORTFOLIO = 8  # workers interleaved in deterministic mode
+# A person's model takes about 100 µs per eligible shift to build (Curtois 23: 0.3 s for 3,300);
+# below twice that the time would go to building, and the pattern is taken as it is.
+IMPROVE_SECONDS_PER_VARIABLE = 200e-6
 
 
 def first_roster(
@@ -105,7 +109,13 @@ def _one_person(
         requests=tuple(r for r in problem.requests if r.person_id == person.id),
         pins=tuple(pin for pin in problem.pins if pin.person_id == person.id and pin.shift_id in shifts),
     )
-    m = build(sub, [(person, shifts[s.id], line) for _, s, line in triples])
+    mine = [(person, shifts[s.id], line) for _, s, line in triples]
+    pattern = valid_pattern(sub, person, mine, lambda s: s.headcount)
+    if pattern is not None and seconds < IMPROVE_SECONDS_PER_VARIABLE * len(mine):
+        return pattern, 0.0  # too little time to build the person's model and search it
+    m = build(sub, mine)
+    if pattern is not None:
+        return _improved(m, pattern, params, seconds)
     # First any valid pattern. Where minimum totals, runs and weekend caps are tight, one worker
     # searched more than 20 s for one (Curtois 20, person J: 115 of 164 free days); the
     # interleaved portfolio of 8 found one in 0.3 s there and in 2.3 s for the hardest person
@@ -136,6 +146,21 @@ def _one_person(
         if better is not None and better.objective_value <= solver.objective_value:
             solver = better
     return [Assignment(p, s, d) for (p, s, d), x in m.x.items() if solver.boolean_value(x)], used
+
+
+def _improved(
+    m: RosterModel, pattern: list[Assignment], params: SolveParams, seconds: float
+) -> tuple[list[Assignment], float]:
+    """The person's pattern from pattern.py, improved by CP-SAT from it within ``seconds``."""
+    if seconds <= MIN_PERSON_SECONDS:
+        return pattern, 0.0
+    chosen = {(a.person_id, a.shift_id, a.demand_index) for a in pattern}
+    for key, x in m.x.items():
+        m.model.add_hint(x, key in chosen)
+    better, used = _search(m.model, params, seconds, workers=1, first_only=False)
+    if better is None:
+        return pattern, used
+    return [Assignment(p, s, d) for (p, s, d), x in m.x.items() if better.boolean_value(x)], used
 
 
 def _search(
