@@ -160,12 +160,12 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
             # Building would eat much of the time limit and the search would buy next to nothing:
             # Curtois 24 (1.04 million variables) built in 52 s, completed the hint in 21 s, and
             # CP-SAT took 149 s to improve the first roster from 701,575 to 701,570 (and ended
-            # 16 s after its limit). The first roster is the answer, and gets the part's whole share
-            # (construct.py improves each person's pattern with what it has).
+            # 16 s after its limit). The first roster is the answer. (Giving construct.py the whole
+            # share to improve each person's pattern made it worse there: 763,704 in 308 s.)
             roster = (
                 previous_roster(part.problem, part.triples)
                 if part.problem.previous
-                else first_roster(part.problem, run.params, share, part.triples)[0]
+                else first_roster(part.problem, run.params, share * FIRST_ROSTER_SHARE, part.triples)[0]
             )
             first = _scored_part(part.problem, roster)
             if first is not None:
