@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from optimizer.problem import Person, Priority, Problem, Shift
-from optimizer.solution import PenaltyLine, Solution
+from optimizer.solution import Assignment, PenaltyLine, Solution, SolveStatus
 
 # Deliberately no import of ortools, builder, rules or any eligibility helper: this module is the
 # second entry of the double-entry check and must be written from README.md alone.
@@ -40,6 +40,12 @@ class _Worked:
     person: Person
     shift: Shift
     demand_index: int
+
+
+def check_roster(problem: Problem, roster: Iterable[Assignment]) -> CheckReport:
+    """The checker's verdict and objective for a roster built outside CP-SAT (greedy,
+    construct, pattern, join)."""
+    return check(problem, Solution(SolveStatus.FEASIBLE, tuple(roster), (), (), 0, 0))
 
 
 def check(problem: Problem, solution: Solution) -> CheckReport:

@@ -10,8 +10,8 @@ checked by the checker); where there is time it is improved, or where the walk f
 searched, by a small CP-SAT model built by the same builder (the same rule families, no second
 model) over that person's eligible shifts only. Each person sees the demand still open (what the
 people before them did not fill), so it covers what is left as well as that person's own rules
-and wishes allow. The greedy then fills what is still open with the
-people who have no minimum rules. The roster is a warm start for the whole model and the
+and wishes allow. The greedy then fills what is still open with the people who have no minimum
+rules. The roster is a warm start for the whole model and the
 fallback when the whole model finds nothing in time.
 """
 
@@ -25,13 +25,13 @@ from collections.abc import Sequence
 from ortools.sat.python import cp_model
 
 from optimizer.builder import RosterModel, build
-from optimizer.check import check
+from optimizer.check import check_roster
 from optimizer.eligibility import Triple, eligible_triples
 from optimizer.greedy import fill_roster, greedy_roster, has_minimums
 from optimizer.params import SolveParams
 from optimizer.pattern import valid_pattern
 from optimizer.problem import CompositionNeed, Demand, Person, Problem, Shift
-from optimizer.solution import Assignment, Solution, SolveStatus
+from optimizer.solution import Assignment
 
 MIN_PERSON_SECONDS = 0.05
 FIRST_SOLUTION_SECONDS = 64.0  # one person's "any valid pattern" search: limits 1, 4, 16, 64
@@ -89,8 +89,7 @@ def construct(
     filled = fill_roster(problem, roster, triples)
     if filled is None:
         return None, spent
-    report = check(problem, Solution(SolveStatus.FEASIBLE, tuple(filled), (), (), 0, 0))
-    return (filled if not report.violations else None), spent
+    return (filled if not check_roster(problem, filled).violations else None), spent
 
 
 def _one_person(
@@ -113,7 +112,8 @@ def _one_person(
     )
     mine = [(person, shifts[s.id], line) for _, s, line in triples]
     pattern = valid_pattern(sub, person, mine, lambda s: s.headcount)
-    if pattern is not None and seconds < IMPROVE_SECONDS_PER_VARIABLE * len(mine):
+    too_short = seconds <= MIN_PERSON_SECONDS or seconds < IMPROVE_SECONDS_PER_VARIABLE * len(mine)
+    if pattern is not None and too_short:
         return pattern, 0.0  # too little time to build the person's model and search it
     m = build(sub, mine)
     if pattern is not None:
@@ -154,8 +154,6 @@ def _improved(
     m: RosterModel, pattern: list[Assignment], params: SolveParams, seconds: float
 ) -> tuple[list[Assignment], float]:
     """The person's pattern from pattern.py, improved by CP-SAT from it within ``seconds``."""
-    if seconds <= MIN_PERSON_SECONDS:
-        return pattern, 0.0
     chosen = {(a.person_id, a.shift_id, a.demand_index) for a in pattern}
     for key, x in m.x.items():
         m.model.add_hint(x, key in chosen)
@@ -165,11 +163,8 @@ def _improved(
     found = [Assignment(p, s, d) for (p, s, d), x in m.x.items() if better.boolean_value(x)]
     # A short search can end on a roster worse than the hint (Curtois 23, 0.6 s a person: the
     # first roster scored 565,306 instead of 539,191): the checker scores both on the person's part.
-    scores = [
-        check(m.problem, Solution(SolveStatus.FEASIBLE, tuple(r), (), (), 0, 0)).objective
-        for r in (pattern, found)
-    ]
-    return (found if scores[1] < scores[0] else pattern), used
+    better_found = check_roster(m.problem, found).objective < check_roster(m.problem, pattern).objective
+    return (found if better_found else pattern), used
 
 
 def _search(

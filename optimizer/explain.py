@@ -24,13 +24,15 @@ def explain(problem: Problem, assignments: Iterable[Assignment]) -> tuple[Unmet,
         roster[a.person_id].append(shifts[a.shift_id])
         filled[a.shift_id, a.demand_index].add(a.person_id)
     declined = declined_pairs(problem)
-    loads: dict[str, Load] = {}
+    longest = max((s.minutes for s in problem.shifts), default=0)
+    reach = 1 + (longest + problem.rules.min_rest_minutes) // MINUTES_PER_DAY
+    loads = {p.id: Load.of(problem, roster.get(p.id, []), reach) for p in problem.people}
     unmet = []
     for shift in problem.shifts:
         for line, demand in enumerate(shift.demands):
             on_line = filled[shift.id, line]
             if demand.count > len(on_line):
-                unmet.append(_explain_line(problem, shift, line, on_line, roster, declined, loads))
+                unmet.append(_explain_line(problem, shift, line, on_line, declined, loads))
     return tuple(unmet)
 
 
@@ -39,7 +41,6 @@ def _explain_line(
     shift: Shift,
     line: int,
     on_line: set[str],
-    roster: dict[str, list[Shift]],
     declined: frozenset[tuple[str, str]],
     loads: dict[str, Load],
 ) -> Unmet:
@@ -52,10 +53,7 @@ def _explain_line(
     free: list[str] = []
     for p in available:
         if p.id not in on_line:
-            load = loads.get(p.id)
-            if load is None:
-                load = loads[p.id] = Load.of(problem, roster[p.id])
-            rule = blocker(problem, p, shift, load)
+            rule = blocker(problem, p, shift, loads[p.id])
             if rule is None:
                 free.append(p.id)
             else:
@@ -103,18 +101,17 @@ class Load:
     reach: int  # days either side where a shift can clash with one of this day (length + rest)
 
     @classmethod
-    def of(cls, problem: Problem, shifts: Sequence[Shift]) -> Load:
+    def of(cls, problem: Problem, shifts: Sequence[Shift], reach: int) -> Load:
         by_day: dict[int, list[Shift]] = defaultdict(list)
         for s in shifts:
             by_day[s.day].append(s)
-        longest = max((s.minutes for s in problem.shifts), default=0)
         return cls(
             by_day,
             sum(s.minutes for s in shifts),
             Counter(_week_minutes(problem, shifts)),
             {week_of(problem, s.day) for s in shifts if problem.is_weekend(s.day)},
             Counter(s.task_type for s in shifts),
-            1 + (longest + problem.rules.min_rest_minutes) // MINUTES_PER_DAY,
+            reach,
         )
 
     def near(self, day: int) -> list[Shift]:

@@ -23,9 +23,9 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from optimizer.check import check
+from optimizer.check import check_roster
 from optimizer.problem import Person, Problem, Shift
-from optimizer.solution import Assignment, Solution, SolveStatus
+from optimizer.solution import Assignment
 from optimizer.windows import too_close, week_of
 
 Triple = tuple[Person, Shift, int]
@@ -61,8 +61,7 @@ def valid_pattern(
         if days is None:
             continue
         roster = [Assignment(person.id, plan[d].id, line_of[plan[d].id]) for d in days]
-        report = check(problem, Solution(SolveStatus.FEASIBLE, tuple(roster), (), (), 0, 0))
-        if not report.violations:
+        if not check_roster(problem, roster).violations:
             return roster
     return None
 
@@ -145,26 +144,26 @@ def _walk(
         and ((prior.task_type, s.task_type) in forbidden or too_close(prior, s, rest))
     }
 
+    # Per day: a weekend day that counts (weekends capped), and one whose weekend began the day before.
+    weekend = [max_weekends is not None and problem.is_weekend(d) for d in range(horizon)]
+    same_weekend = [
+        weekend[d] and d > 0 and weekend[d - 1] and week_of(problem, d - 1) == week_of(problem, d)
+        for d in range(horizon)
+    ]
+
     def step(state: _State, day: int, work: bool) -> tuple[_State, int] | None:
         """The next state after ``day`` is worked or not, and the bit shift; None: not allowed."""
-        weekend = max_weekends is not None and problem.is_weekend(day)
-        same_weekend = (
-            weekend
-            and day > 0
-            and problem.is_weekend(day - 1)
-            and (week_of(problem, day - 1) == week_of(problem, day))
-        )
-        counted = state.weekend_counted and same_weekend
+        counted = state.weekend_counted and same_weekend[day]
         if work:
             if state.working:
                 if state.length >= longest or day in clash:
                     return None
-                nxt = _State(True, state.length + 1, state.from_start, weekend)
+                nxt = _State(True, state.length + 1, state.from_start, weekend[day])
             else:
                 if state.length < min_off:
                     return None
-                nxt = _State(True, 1, day == 0, weekend)
-            return nxt, plan[day].minutes // unit * stride + (1 if weekend and not counted else 0)
+                nxt = _State(True, 1, day == 0, weekend[day])
+            return nxt, plan[day].minutes // unit * stride + (1 if weekend[day] and not counted else 0)
         if state.working:
             if state.length < min_run and not state.from_start:
                 return None

@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model_helper import SatParameters
 
 from optimizer.builder import RosterModel, build
-from optimizer.check import CheckReport, check
+from optimizer.check import CheckReport, check_roster
 from optimizer.construct import first_roster
 from optimizer.decompose import Part, bridge_people, empty_roster_cost, split
 from optimizer.eligibility import Triple, eligible_triples
@@ -352,7 +352,7 @@ def _scored_part(problem: Problem, roster: list[Assignment] | None) -> _PartResu
     when CP-SAT has none in time: a coordinator always gets a valid roster; its bound is 0."""
     if roster is None:
         return None
-    report = _score(problem, roster)
+    report = check_roster(problem, roster)
     if report.violations:
         return None
     return _PartResult(SolveStatus.FEASIBLE, roster, list(report.breakdown), report.objective, 0)
@@ -387,7 +387,7 @@ def _improve(
         run.fixed_bound = None
     if best is start:
         return start, spent
-    report = _score(m.problem, best.assignments)
+    report = check_roster(m.problem, best.assignments)
     if report.violations or report.objective != best.objective:
         return start, spent
     best.bound = min(start.bound, best.objective)
@@ -568,16 +568,11 @@ def _join_bridged(
     assignments that still fit their rules across parts, fill what that freed with the greedy.
     The parts' bounds stay valid (each part was a relaxation), so the gap is honest."""
     roster = extend_roster(problem, repair_roster(problem, roster, bridges), triples)
-    report = _score(problem, roster)
+    report = check_roster(problem, roster)
     # The repair can cost more than the parts gained (copies that all chose the same nurse): the
     # whole problem's greedy roster is the floor.
     if whole is not None:
-        other = _score(problem, whole)
+        other = check_roster(problem, whole)
         if not other.violations and other.objective < report.objective:
             return whole, other
     return roster, report
-
-
-def _score(problem: Problem, roster: list[Assignment]) -> CheckReport:
-    """The independent checker's verdict and objective for a roster built outside CP-SAT."""
-    return check(problem, Solution(SolveStatus.FEASIBLE, tuple(roster), (), (), 0, 0))

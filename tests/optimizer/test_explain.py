@@ -122,7 +122,7 @@ def test_the_rule_that_blocks_one_more_day_looks_at_the_runs_and_weekends_around
 
     def rule(worked, day, **limits):
         who = person("p", **limits)
-        return blocker(problem, who, days[day], Load.of(problem, [days[d] for d in worked]))
+        return blocker(problem, who, days[day], Load.of(problem, [days[d] for d in worked], reach=1))
 
     # Wednesday joins Mon-Tue and Thu-Fri into a run of five.
     assert rule([0, 1, 3, 4], 2, max_consecutive_days=4) == "consecutive_days"
