@@ -23,17 +23,19 @@ def explain(problem: Problem, assignments: Iterable[Assignment]) -> tuple[Unmet,
     for a in assignments:
         roster[a.person_id].append(shifts[a.shift_id])
         filled[a.shift_id, a.demand_index].add(a.person_id)
+    short = [
+        (shift, line, filled[shift.id, line])
+        for shift in problem.shifts
+        for line, demand in enumerate(shift.demands)
+        if demand.count > len(filled[shift.id, line])
+    ]
+    if not short:
+        return ()
     declined = declined_pairs(problem)
-    longest = max((s.minutes for s in problem.shifts), default=0)
+    longest = max(s.minutes for s in problem.shifts)
     reach = 1 + (longest + problem.rules.min_rest_minutes) // MINUTES_PER_DAY
     loads = {p.id: Load.of(problem, roster.get(p.id, []), reach) for p in problem.people}
-    unmet = []
-    for shift in problem.shifts:
-        for line, demand in enumerate(shift.demands):
-            on_line = filled[shift.id, line]
-            if demand.count > len(on_line):
-                unmet.append(_explain_line(problem, shift, line, on_line, declined, loads))
-    return tuple(unmet)
+    return tuple(_explain_line(problem, s, line, on, declined, loads) for s, line, on in short)
 
 
 def _explain_line(
@@ -103,12 +105,14 @@ class Load:
     @classmethod
     def of(cls, problem: Problem, shifts: Sequence[Shift], reach: int) -> Load:
         by_day: dict[int, list[Shift]] = defaultdict(list)
+        week_minutes: Counter[int] = Counter()
         for s in shifts:
             by_day[s.day].append(s)
+            week_minutes[week_of(problem, s.day)] += s.minutes
         return cls(
             by_day,
             sum(s.minutes for s in shifts),
-            Counter(_week_minutes(problem, shifts)),
+            week_minutes,
             {week_of(problem, s.day) for s in shifts if problem.is_weekend(s.day)},
             Counter(s.task_type for s in shifts),
             reach,
@@ -119,13 +123,6 @@ class Load:
 
     def works(self, day: int) -> bool:
         return bool(self.by_day.get(day))
-
-
-def _week_minutes(problem: Problem, shifts: Sequence[Shift]) -> dict[int, int]:
-    minutes: dict[int, int] = defaultdict(int)
-    for s in shifts:
-        minutes[week_of(problem, s.day)] += s.minutes
-    return minutes
 
 
 def blocker(problem: Problem, person: Person, shift: Shift, load: Load) -> str | None:

@@ -24,11 +24,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from optimizer.check import check_roster
+from optimizer.eligibility import Triple
 from optimizer.problem import Person, Problem, Shift
 from optimizer.solution import Assignment
 from optimizer.windows import too_close, week_of
-
-Triple = tuple[Person, Shift, int]
 
 
 @dataclass(frozen=True, slots=True)

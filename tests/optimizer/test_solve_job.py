@@ -1,5 +1,6 @@
 """solve as a job: progress reports, stop keeps the best roster, parts solved apart and joined."""
 
+import importlib
 import threading
 
 from optimizer import TEST_PARAMS, Pin, Request, SolveParams, SolveStatus, solve
@@ -148,8 +149,6 @@ def test_solve_job_searches_a_late_part_however_little_time_is_left(monkeypatch)
     # "Too big to search" weighs a part's build against the whole limit. Weighed against the time
     # left, the last community of a 60 s street (36k variables, 2 s to build, 4 s left) got no
     # search and no bound, and the street's gap went from 1.2 % to 11 %.
-    import importlib
-
     solve_module = importlib.import_module("optimizer.solve")
     problem = _three_groups()
     largest = max(part.size for part in split(problem, list(eligible_triples(problem))))
