@@ -139,7 +139,8 @@ def solve(
 
 
 def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult]:
-    """Parts one after another, each with the whole machine. Time left (wall clock including
+    """Parts one after another, each with the whole machine (while one searches, the next is
+    built: see _Ahead). Time left (wall clock including
     model building, or deterministic time in test mode) is shared by size among the parts not
     solved yet, so time a small part does not need flows to the bigger ones. With ``lns``, a part
     whose full search found no roster in its share has its first roster improved by LNS; without
@@ -150,14 +151,19 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
     run.pending = sum(empty_roster_cost(part.problem) for part in parts)
     results: list[_PartResult] = []
     models: list[RosterModel | None] = []
+    too_big = [
+        not deterministic and part.size * BUILD_SECONDS_PER_VARIABLE > max(run.budget * HUGE_PART_SHARE, 1.0)
+        for part in parts
+    ]
+    to_search = [i for i, big in enumerate(too_big) if not big]
+    ahead = _Ahead(run)
     for index, part in enumerate(parts):
         run.pending -= empty_roster_cost(part.problem)
         if not deterministic:
             left = run.left()
         rest_size = sum(p.size for p in parts[index:]) or 1
         share = max(left * part.size / rest_size, MIN_PART_SECONDS)
-        too_big = part.size * BUILD_SECONDS_PER_VARIABLE > max(run.budget * HUGE_PART_SHARE, 1.0)
-        if not deterministic and too_big:
+        if too_big[index]:
             # Building would eat much of the time limit (the whole limit: against the time left,
             # the last community of a 60 s street, 36k variables, got no search and the street's
             # gap went from 1.2 % to 11 %) and the search would buy next to nothing:
@@ -176,15 +182,17 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
                 results.append(first)
                 models.append(None)
                 continue
-        m = build(part.problem, part.triples)
-        roster, spent = _hint(m, run, share * FIRST_ROSTER_SHARE)
+        m, roster, spent = ahead.take(part, share * FIRST_ROSTER_SHARE)
+        following = next((parts[i] for i in to_search if i > index), None)
+        if following is not None and not deterministic:
+            # Built and hinted while this part searches (see _Ahead); its hint's time as its share
+            # would be now.
+            hint_seconds = run.left() * following.size / (rest_size - part.size or 1) * FIRST_ROSTER_SHARE
+            ahead.start(following, hint_seconds)
         if deterministic:
             left -= spent
         else:
-            # The parts still to come need time to build and hint before they can search (eleven
-            # 30k-variable communities: 20 s of a 60 s limit); without it the last ones starved.
-            later = sum(p.size for p in parts[index + 1 :]) * BUILD_SECONDS_PER_VARIABLE
-            left = max(run.left() - later, run.left() * part.size / rest_size / 4)
+            left = run.left()
         share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         if lns and deterministic:
             result = _solve_part(m, share * FULL_SEARCH_SHARE, run)
@@ -220,7 +228,58 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
         run.done_bound += result.bound
         results.append(result)
         models.append(m)
+    ahead.close()
     return _second_pass(models, results, run, left)
+
+
+class _Ahead:
+    """Build (and hint) the next part in a thread while CP-SAT searches the one before.
+
+    Why: CP-SAT releases the GIL while it searches, and building a community's model and its hint
+    is Python: 1.4 s for each 33k-variable community of the 3,000-person street, 14 s of a 60 s
+    limit when done between the searches. Built alongside, it costs the search a share of one core
+    for that time instead. In deterministic mode nothing is built ahead (same models, same order)."""
+
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.part: Part | None = None
+        self.thread: threading.Thread | None = None
+        self.made: tuple[RosterModel, list[Assignment] | None, float] | None = None
+        self.error: BaseException | None = None
+
+    def start(self, part: Part, hint_seconds: float) -> None:
+        if self.part is part:
+            return  # already under way
+        self.close()
+        self.part, self.made, self.error = part, None, None
+        self.thread = threading.Thread(target=self._make, args=(part, hint_seconds), daemon=True)
+        self.thread.start()
+
+    def _make(self, part: Part, hint_seconds: float) -> None:
+        try:
+            m = build(part.problem, part.triples)
+            roster, spent = _hint(m, self.run, hint_seconds)
+            self.made = (m, roster, spent)
+        except BaseException as error:  # handed to take(), in the solving thread
+            self.error = error
+
+    def take(self, part: Part, hint_seconds: float) -> tuple[RosterModel, list[Assignment] | None, float]:
+        """``part``'s model, hint and the time the hint took: built ahead if it was, else now."""
+        if self.part is part:
+            self.close()
+            made, error, self.part, self.made, self.error = self.made, self.error, None, None, None
+            if error is not None:
+                raise error
+            assert made is not None
+            return made
+        m = build(part.problem, part.triples)
+        roster, spent = _hint(m, self.run, hint_seconds)
+        return m, roster, spent
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
 
 
 def _second_pass(

@@ -3,6 +3,8 @@
 import importlib
 import threading
 
+import pytest
+
 from optimizer import TEST_PARAMS, Pin, Request, SolveParams, SolveStatus, solve
 from optimizer.decompose import split
 from optimizer.eligibility import eligible_triples
@@ -160,3 +162,49 @@ def test_solve_job_searches_a_late_part_however_little_time_is_left(monkeypatch)
     # Every part searched: each proven, so the whole is (a part given only its first roster has
     # bound 0, and the whole's bound would stay below its objective).
     assert solution.status == SolveStatus.OPTIMAL and solution.bound == solution.objective > 0
+
+
+def _recording_builds(monkeypatch):
+    """Patch the solver's build to note, for each part built, whether the solving thread built it."""
+    solve_module = importlib.import_module("optimizer.solve")
+    real_build, caller, built = solve_module.build, threading.current_thread(), []
+
+    def recording(problem, triples=None):
+        built.append((tuple(sorted(p.id for p in problem.people)), threading.current_thread() is caller))
+        return real_build(problem, triples)
+
+    monkeypatch.setattr(solve_module, "build", recording)
+    return built
+
+
+def test_solve_job_builds_the_next_part_while_the_one_before_searches(monkeypatch):
+    # Building a community's model is Python and CP-SAT's search is not (it lets go of the GIL):
+    # the 3,000-person street spent 14 s of 60 building between searches before.
+    built = _recording_builds(monkeypatch)
+    problem = _three_groups()
+    solution = solve_and_check(problem, SolveParams(seconds=10, workers=1, seed=1))
+    assert [by_caller for _, by_caller in built] == [True, False, False]
+    assert len({people for people, _ in built}) == 3  # each part built once
+    sequential = solve_and_check(problem, TEST_PARAMS)
+    assert solution.status == SolveStatus.OPTIMAL and solution.objective == sequential.objective
+
+
+def test_solve_job_builds_every_part_in_turn_in_deterministic_mode(monkeypatch):
+    built = _recording_builds(monkeypatch)
+    solve_and_check(_three_groups(), TEST_PARAMS)
+    assert [by_caller for _, by_caller in built] == [True, True, True]
+
+
+def test_solve_job_raises_what_went_wrong_building_a_part_ahead(monkeypatch):
+    solve_module = importlib.import_module("optimizer.solve")
+    real_build, calls = solve_module.build, []
+
+    def failing_second(problem, triples=None):
+        calls.append(problem)
+        if len(calls) == 2:
+            raise ValueError("the second part's model")
+        return real_build(problem, triples)
+
+    monkeypatch.setattr(solve_module, "build", failing_second)
+    with pytest.raises(ValueError, match="the second part's model"):
+        solve(_three_groups(), SolveParams(seconds=10, workers=1, seed=1))
