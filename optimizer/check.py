@@ -285,7 +285,7 @@ def _soft(problem: Problem, worked: list[_Worked]) -> Iterator[PenaltyLine]:
     terms: list[tuple[str, str, int, int]] = []  # kind, subject, amount, points per unit
 
     for s in problem.shifts:
-        under = s.under_weight if s.under_weight is not None else wt.shortfall(s.priority)
+        under = s.under_points(wt)
         over = s.over_weight if s.over_weight is not None else wt.overstaff
         for index, demand in enumerate(s.demands):
             assigned = on_line[(s.id, index)]

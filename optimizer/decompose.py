@@ -135,7 +135,7 @@ def empty_roster_cost(problem: Problem) -> int:
     w = problem.weights
     points = 0
     for s in problem.shifts:
-        under = s.under_weight if s.under_weight is not None else w.shortfall(s.priority)
+        under = s.under_points(w)
         points += under * s.headcount
         points += sum(n.count * (w.party_lead if n.kind == "party_lead" else w.composition) for n in s.needs)
     shift_ids = {s.id for s in problem.shifts}

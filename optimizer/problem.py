@@ -146,6 +146,10 @@ class Shift:
     def minutes(self) -> int:
         return self.end - self.start
 
+    def under_points(self, weights: Weights) -> int:
+        """Points per missing head: the shift's own weight where it has one, else its priority's."""
+        return self.under_weight if self.under_weight is not None else weights.shortfall(self.priority)
+
     @property
     def headcount(self) -> int:
         return sum(d.count for d in self.demands)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def coverage(m: RosterModel) -> None:
     weights, cap = m.problem.weights, m.problem.rules.max_extra_heads
     for shift in m.problem.shifts:
-        under = shift.under_weight if shift.under_weight is not None else weights.shortfall(shift.priority)
+        under = shift.under_points(weights)
         over = shift.over_weight if shift.over_weight is not None else weights.overstaff
         for line, demand in enumerate(shift.demands):
             people = m.people_on_line.get((shift.id, line), [])

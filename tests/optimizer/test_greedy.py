@@ -109,3 +109,30 @@ def test_previous_roster_drops_the_shifts_of_someone_now_absent() -> None:
     pairs = {(a.person_id, a.shift_id) for a in roster}
     assert (person_id, shift_id) not in pairs
     assert published - pairs == {(person_id, shift_id)}
+
+
+def _nurse_needed_twice(**fields) -> Problem:
+    # The high-risk line comes first and goes to "p", the only nurse, whom the clinic needs.
+    people = [person("p", skills={"nurse"}), person("q")]
+    shifts = [shift("hr", MON_08, priority=Priority.HIGH_RISK), shift("clinic", MON_08, skill="nurse")]
+    return make_problem(people, shifts, **fields)
+
+
+def test_greedy_moves_a_person_to_the_line_only_they_can_fill_when_another_takes_theirs() -> None:
+    roster, objective = checked(_nurse_needed_twice())
+    assert {(a.person_id, a.shift_id) for a in roster} == {("p", "clinic"), ("q", "hr")}
+    assert objective == 0
+
+
+def test_greedy_keeps_a_weightier_line_that_nobody_else_can_take() -> None:
+    problem = _nurse_needed_twice()
+    problem = replace(problem, people=(problem.people[0],))  # no "q"
+    roster, objective = checked(problem)
+    assert {(a.person_id, a.shift_id) for a in roster} == {("p", "hr")}
+    assert objective == problem.weights.shortfall_normal
+
+
+def test_greedy_never_moves_a_pinned_person_to_fill_another_line() -> None:
+    roster, objective = checked(_nurse_needed_twice(pins=(Pin("p", "hr"),)))
+    assert {(a.person_id, a.shift_id) for a in roster} == {("p", "hr")}
+    assert objective == _nurse_needed_twice().weights.shortfall_normal
