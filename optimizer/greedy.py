@@ -265,14 +265,17 @@ def _eject(
         line = candidates[s.id, given_up.demand_index]
         return next((q for q in line if q.id != given_up.person_id and fits(problem, q, load(q.id), s)), None)
 
-    def move(a: Assignment, to: Assignment) -> None:
+    def drop(a: Assignment) -> None:
         loads.pop(a.person_id, None)
         mine[a.person_id].remove(a)
         roster.remove(a)
         filled[a.shift_id, a.demand_index] -= 1
-        mine[to.person_id].append(to)
-        roster.append(to)
-        filled[to.shift_id, to.demand_index] += 1
+
+    def add(a: Assignment) -> None:
+        loads.pop(a.person_id, None)
+        mine[a.person_id].append(a)
+        roster.append(a)
+        filled[a.shift_id, a.demand_index] += 1
 
     moved = True
     while moved:
@@ -297,11 +300,9 @@ def _eject(
                 if best is None:
                     break
                 _, a, q = best
-                move(a, Assignment(a.person_id, s.id, d))
+                drop(a)
+                add(Assignment(a.person_id, s.id, d))
                 if q is not None:
-                    loads.pop(q.id, None)
-                    mine[q.id].append(Assignment(q.id, a.shift_id, a.demand_index))
-                    roster.append(mine[q.id][-1])
-                    filled[a.shift_id, a.demand_index] += 1
+                    add(Assignment(q.id, a.shift_id, a.demand_index))
                 moved = True
     return roster
