@@ -8,6 +8,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -242,44 +243,29 @@ class _Ahead:
 
     def __init__(self, run: _Run) -> None:
         self.run = run
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridroster-build")
         self.part: Part | None = None
-        self.thread: threading.Thread | None = None
-        self.made: tuple[RosterModel, list[Assignment] | None, float] | None = None
-        self.error: BaseException | None = None
+        self.future: Future[tuple[RosterModel, list[Assignment] | None, float]] | None = None
 
     def start(self, part: Part, hint_seconds: float) -> None:
-        if self.part is part:
-            return  # already under way
-        self.close()
-        self.part, self.made, self.error = part, None, None
-        self.thread = threading.Thread(target=self._make, args=(part, hint_seconds), daemon=True)
-        self.thread.start()
-
-    def _make(self, part: Part, hint_seconds: float) -> None:
-        try:
-            m = build(part.problem, part.triples)
-            roster, spent = _hint(m, self.run, hint_seconds)
-            self.made = (m, roster, spent)
-        except BaseException as error:  # handed to take(), in the solving thread
-            self.error = error
+        if self.part is not part:
+            self.part, self.future = part, self.pool.submit(self._make, part, hint_seconds)
 
     def take(self, part: Part, hint_seconds: float) -> tuple[RosterModel, list[Assignment] | None, float]:
-        """``part``'s model, hint and the time the hint took: built ahead if it was, else now."""
-        if self.part is part:
-            self.close()
-            made, error, self.part, self.made, self.error = self.made, self.error, None, None, None
-            if error is not None:
-                raise error
-            assert made is not None
-            return made
+        """``part``'s model, its hint and the time the hint took: built ahead if it was, else now.
+        What went wrong building ahead is raised here."""
+        if self.part is part and self.future is not None:
+            future, self.part, self.future = self.future, None, None
+            return future.result()
+        return self._make(part, hint_seconds)
+
+    def _make(self, part: Part, hint_seconds: float) -> tuple[RosterModel, list[Assignment] | None, float]:
         m = build(part.problem, part.triples)
         roster, spent = _hint(m, self.run, hint_seconds)
         return m, roster, spent
 
     def close(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _second_pass(
