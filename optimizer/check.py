@@ -286,7 +286,7 @@ def _soft(problem: Problem, worked: list[_Worked]) -> Iterator[PenaltyLine]:
 
     for s in problem.shifts:
         under = s.under_points(wt)
-        over = s.over_weight if s.over_weight is not None else wt.overstaff
+        over = s.over_points(wt)
         for index, demand in enumerate(s.demands):
             assigned = on_line[(s.id, index)]
             terms.append(("shortfall", s.id, max(0, demand.count - assigned), under))

@@ -218,7 +218,7 @@ def _fill(
             tags_on[s.id].append(chosen.tags)
             out.append(Assignment(chosen.id, s.id, d))
     kept = {(pin.person_id, pin.shift_id) for pin in problem.pins if pin.assigned} | problem.previous
-    return _eject(problem, out, candidates, kept)
+    return _eject(problem, out, candidates, kept, loads)
 
 
 def _eject(
@@ -226,6 +226,7 @@ def _eject(
     roster: list[Assignment],
     candidates: dict[tuple[str, int], list[Person]],
     kept: set[tuple[str, str]],
+    loads: dict[str, Load],
 ) -> list[Assignment]:
     """Ejection chains of two links: a line still short gets a person p who fits it once p gives
     up one of their shifts, which a person q takes over as q stands. Where nobody can take it
@@ -237,14 +238,14 @@ def _eject(
     line was the only one who could fill a later one. In a community of the 3,000-person street
     a high-risk line took the one person a normal line needed (weekly hours); moving them and
     giving the high-risk line to another filled both (10,000 points) in 0.15 s, a move CP-SAT's
-    search found with one random seed and missed with another."""
+    search found with one random seed and missed with another.
+
+    ``loads``: each person's load in ``roster`` (the fill's own), kept until the person moves."""
     shifts = {s.id: s for s in problem.shifts}
     filled = Counter((a.shift_id, a.demand_index) for a in roster)
     mine: dict[str, list[Assignment]] = defaultdict(list)
     for a in roster:
         mine[a.person_id].append(a)
-
-    loads: dict[str, Load] = {}  # each person's whole load, until they move
 
     def load(person: str, without: Assignment | None = None) -> Load:
         if without is None and person in loads:

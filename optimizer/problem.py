@@ -150,6 +150,10 @@ class Shift:
         """Points per missing head: the shift's own weight where it has one, else its priority's."""
         return self.under_weight if self.under_weight is not None else weights.shortfall(self.priority)
 
+    def over_points(self, weights: Weights) -> int:
+        """Points per head beyond a line's count: the shift's own weight, else the common one."""
+        return self.over_weight if self.over_weight is not None else weights.overstaff
+
     @property
     def headcount(self) -> int:
         return sum(d.count for d in self.demands)

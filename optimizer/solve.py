@@ -141,12 +141,11 @@ def solve(
 
 def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult]:
     """Parts one after another, each with the whole machine (while one searches, the next is
-    built: see _Ahead). Time left (wall clock including
-    model building, or deterministic time in test mode) is shared by size among the parts not
-    solved yet, so time a small part does not need flows to the bigger ones. With ``lns``, a part
-    whose full search found no roster in its share has its first roster improved by LNS; without
-    (bridge copies) the part rosters are repaired at the join anyway, so their time goes to the
-    full search and its bound."""
+    built: see _Ahead). Time left (wall clock including model building, or deterministic time in
+    test mode) is shared by size among the parts not solved yet, so time a small part does not
+    need flows to the bigger ones. With ``lns``, a part whose full search found no roster in its
+    share has its first roster improved by LNS; without (bridge copies) the part rosters are
+    repaired at the join anyway, so their time goes to the full search and its bound."""
     deterministic = run.params.deterministic
     left = run.budget
     run.pending = sum(empty_roster_cost(part.problem) for part in parts)

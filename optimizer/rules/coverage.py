@@ -15,7 +15,7 @@ def coverage(m: RosterModel) -> None:
     weights, cap = m.problem.weights, m.problem.rules.max_extra_heads
     for shift in m.problem.shifts:
         under = shift.under_points(weights)
-        over = shift.over_weight if shift.over_weight is not None else weights.overstaff
+        over = shift.over_points(weights)
         for line, demand in enumerate(shift.demands):
             people = m.people_on_line.get((shift.id, line), [])
             assigned = cp_model.LinearExpr.sum([m.x[p, shift.id, line] for p in people])
