@@ -101,3 +101,20 @@ def test_lns_is_deterministic_in_test_mode() -> None:
         best, _ = solve_module._improve(m, start, 2.0, run, seed=1)
         rosters.append(best.assignments)
     assert rosters[0] == rosters[1]
+
+
+def test_lns_stops_when_the_model_refutes_every_piece_at_once() -> None:
+    # A model out of step with the checker (here: one extra clause no roster meets) refutes every
+    # piece in no time at all; LNS must give the start back instead of looping forever.
+    problem = minimum_problem(6, 14, seed=2)
+    m = build(problem)
+    roster, _ = first_roster(problem, TEST_PARAMS, 0.5)
+    start = solve_module._scored_part(problem, roster)
+    assert start is not None
+    m.model.add_bool_or([])  # the empty clause: no solution
+    run = solve_module._Run(TEST_PARAMS, None, time.monotonic())
+    started = time.monotonic()
+    best, spent = solve_module._improve(m, start, 3.0, run, seed=1)
+    assert best is start
+    assert spent < solve_module.REFUTED_AT_ONCE
+    assert time.monotonic() - started < 5.0
