@@ -1,8 +1,13 @@
 """hours: per-day, per-week and total caps, and the total minimum."""
 
+import itertools
+import random
+
 from optimizer import Rules, UnmetReason, Weights
+from optimizer.rules.hours import _filled_mixes
 from tests.builders import (
     DAY,
+    HOUR,
     MON_08,
     MON_16,
     MON_20,
@@ -60,3 +65,35 @@ def test_hours_day_cap_across_midnight_counts_the_start_day():
     morning = shift("morning", DAY + MON_08, DAY + MON_16)
     solution = solve_and_check(make_problem([person("p1", max_minutes_per_day=480)], [night, morning]))
     assert solution.shifts_of("p1") == {"night", "morning"}
+
+
+def test_hours_week_mixes_are_the_fullest_counts_of_each_shift_length():
+    # 120- and 150-minute shifts under a 360-minute cap: two long, one of each, or three short;
+    # two short ones (240) still leave room for a third, so that count is not among them.
+    assert _filled_mixes([120, 150], [3, 2], 360) == [(0, 2), (1, 1), (3, 0)]
+    # Fewer shifts of a length than the cap would take: the count stops at what there is.
+    assert _filled_mixes([120, 150], [1, 2], 360) == [(0, 2), (1, 1)]
+    assert _filled_mixes([120], [5], 360) == [(3,)]
+
+
+def test_hours_week_cap_with_mixed_lengths_keeps_every_whole_shift_week():
+    # One person, one week of non-overlapping shifts of 120, 150 and 180 minutes with random
+    # weights: the solved shortfall equals the best subset within the cap found by brute force,
+    # so the mixes of lengths cut off no roster the cap allows.
+    for seed in range(12):
+        rng = random.Random(seed)
+        lengths = [rng.choice((120, 150, 180)) for _ in range(6)]
+        weights = [rng.randrange(1, 50) * 100 for _ in range(6)]
+        cap = rng.choice((300, 360, 420, 480, 540))
+        shifts = [
+            shift(f"s{d}", d * DAY + 8 * HOUR, d * DAY + 8 * HOUR + n, under_weight=w)
+            for d, (n, w) in enumerate(zip(lengths, weights, strict=True))
+        ]
+        problem = make_problem([person("p1", max_minutes_per_week=cap)], shifts)
+        best = min(
+            sum(weights) - sum(weights[d] for d in chosen)
+            for k in range(len(shifts) + 1)
+            for chosen in itertools.combinations(range(len(shifts)), k)
+            if sum(lengths[d] for d in chosen) <= cap
+        )
+        assert solve_and_check(problem).objective == best, (seed, lengths, weights, cap)
