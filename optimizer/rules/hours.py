@@ -72,22 +72,24 @@ def _shift_mixes(m: RosterModel, person_id: str, shifts: list[Shift], cap: int) 
     mixes = _filled_mixes(lengths, most, cap)
     if len(mixes) > MAX_MIXES:
         return
-    counts = [cp_model.LinearExpr.sum([m.on(person_id, s.id) for s in by_length[n]]) for n in lengths]
+    ons = [[m.on(person_id, s.id) for s in by_length[n]] for n in lengths]
     if len(mixes) == 1:
-        for n, count, top in zip(lengths, counts, mixes[0], strict=True):
-            if top < len(by_length[n]):
-                m.model.add(count <= top)
+        for on, top in zip(ons, mixes[0], strict=True):
+            if top < len(on):
+                m.model.add(cp_model.LinearExpr.sum(on) <= top)
         return
     chosen = [m.model.new_bool_var(f"mix[{person_id}|{mix}]") for mix in mixes]
     m.model.add_exactly_one(chosen)
-    for i, count in enumerate(counts):
-        m.model.add(count <= cp_model.LinearExpr.weighted_sum(chosen, [mix[i] for mix in mixes]))
+    for i, on in enumerate(ons):
+        m.model.add(
+            cp_model.LinearExpr.sum(on) <= cp_model.LinearExpr.weighted_sum(chosen, [mix[i] for mix in mixes])
+        )
         with_length = [z for z, mix in zip(chosen, mixes, strict=True) if mix[i] > 0]
         if len(with_length) < len(mixes):
             uses = m.model.new_bool_var(f"uses[{person_id}|{lengths[i]}]")
             m.model.add(uses == cp_model.LinearExpr.sum(with_length))
-            for s in by_length[lengths[i]]:
-                m.model.add_implication(m.on(person_id, s.id), uses)
+            for works in on:
+                m.model.add_implication(works, uses)
 
 
 def _filled_mixes(lengths: list[int], most: list[int], cap: int) -> list[tuple[int, ...]]:

@@ -48,12 +48,17 @@ def test_pieces_follow_the_seed_and_their_size_adapts() -> None:
     assert min(one.fraction.values()) == MIN_FRACTION
 
 
-def test_lns_improves_a_constructed_roster_and_the_checker_agrees() -> None:
-    problem = minimum_problem(10, 21, seed=4)
-    m = build(problem)
+def _constructed(problem: Problem) -> tuple[RosterModel, Any]:
+    """The model and construct.py's first roster, scored by the checker."""
     roster, _ = first_roster(problem, TEST_PARAMS, 0.5)
     start = solve_module._scored_part(problem, roster)
     assert start is not None
+    return build(problem), start
+
+
+def test_lns_improves_a_constructed_roster_and_the_checker_agrees() -> None:
+    problem = minimum_problem(10, 21, seed=4)
+    m, start = _constructed(problem)
     run = solve_module._Run(TEST_PARAMS, None, time.monotonic())
     best, spent = solve_module._improve(m, start, 3.0, run, seed=1)
     assert best.objective < start.objective
@@ -106,11 +111,7 @@ def test_lns_is_deterministic_in_test_mode() -> None:
 def test_lns_stops_when_the_model_refutes_every_piece_at_once() -> None:
     # A model out of step with the checker (here: one extra clause no roster meets) refutes every
     # piece in no time at all; LNS must give the start back instead of looping forever.
-    problem = minimum_problem(6, 14, seed=2)
-    m = build(problem)
-    roster, _ = first_roster(problem, TEST_PARAMS, 0.5)
-    start = solve_module._scored_part(problem, roster)
-    assert start is not None
+    m, start = _constructed(minimum_problem(6, 14, seed=2))
     m.model.add_bool_or([])  # the empty clause: no solution
     run = solve_module._Run(TEST_PARAMS, None, time.monotonic())
     started = time.monotonic()
