@@ -21,7 +21,7 @@ from optimizer.decompose import Part, bridge_people, empty_roster_cost, split
 from optimizer.eligibility import Triple, eligible_triples
 from optimizer.explain import explain
 from optimizer.greedy import extend_roster, greedy_roster, previous_roster, repair_roster
-from optimizer.lns import Neighbourhoods, fixed
+from optimizer.lns import Neighbourhoods, fixed, gap_piece
 from optimizer.params import SolveParams
 from optimizer.problem import Problem
 from optimizer.solution import Assignment, PenaltyLine, Progress, Solution, SolveStats, SolveStatus
@@ -42,6 +42,7 @@ class _PartResult:
     branches: int = 0
     conflicts: int = 0
     spent: float = 0.0  # seconds, or deterministic time in deterministic mode
+    values: list[int] = field(default_factory=list)  # an LNS piece's roster: every model variable
 
 
 @dataclass
@@ -156,13 +157,16 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
         for part in parts
     ]
     to_search = [i for i, big in enumerate(too_big) if not big]
+    # Kept for the second pass, where the parts with the widest gaps get it (one part searched:
+    # its search goes on, a restart would lose what it learnt).
+    reserve = SECOND_PASS_SHARE * run.budget if len(to_search) > 1 else 0.0
     ahead = _Ahead(run)
     for index, part in enumerate(parts):
         run.pending -= empty_roster_cost(part.problem)
         if not deterministic:
             left = run.left()
         rest_size = sum(p.size for p in parts[index:]) or 1
-        share = max(left * part.size / rest_size, MIN_PART_SECONDS)
+        share = max((left - reserve) * part.size / rest_size, MIN_PART_SECONDS)
         if too_big[index]:
             # Building would eat much of the time limit (the whole limit: against the time left,
             # the last community of a 60 s street, 36k variables, got no search and the street's
@@ -193,7 +197,7 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
             left -= spent
         else:
             left = run.left()
-        share = max(left * part.size / rest_size, MIN_PART_SECONDS)
+        share = max((left - reserve) * part.size / rest_size, MIN_PART_SECONDS)
         if lns and deterministic:
             result = _solve_part(m, share * FULL_SEARCH_SHARE, run)
         else:
@@ -270,31 +274,35 @@ class _Ahead:
 def _second_pass(
     models: list[RosterModel | None], results: list[_PartResult], run: _Run, left: float
 ) -> list[_PartResult]:
-    """Time that parts proven early did not use goes to the parts still open, each restarting
-    from its best roster (a complete hint); a part keeps the better roster and the higher bound."""
-    open_parts = [i for i, r in enumerate(results) if r.status == SolveStatus.FEASIBLE]
+    """Time left (the reserve, and what parts proven early did not use) goes to the parts still
+    open by their gap (objective − bound: the street's gap is the sum of its parts'), each first
+    closing its short lines (_close_gaps), then searching again from its best roster (a
+    complete hint); a part keeps the better roster and the higher bound."""
+    open_parts = [
+        i for i, r in enumerate(results) if r.status == SolveStatus.FEASIBLE and models[i] is not None
+    ]
+    open_parts.sort(key=lambda i: results[i].bound - results[i].objective)  # widest gap first
     for n, i in enumerate(open_parts):
         if not run.params.deterministic:
             left = run.left()
-        rest_size = sum(results[j].variables for j in open_parts[n:]) or 1
-        share = left * results[i].variables / rest_size
-        if share < 1.0 or run.stopped:
-            continue
+        rest_gap = sum(results[j].objective - results[j].bound for j in open_parts[n:]) or 1
+        share = left * (results[i].objective - results[i].bound) / rest_gap
         m, before = models[i], results[i]
-        if m is None:
+        if share < 1.0 or run.stopped or m is None:
             continue
         m.model.clear_hints()  # type: ignore[no-untyped-call]
         chosen = {(a.person_id, a.shift_id, a.demand_index) for a in before.assignments}
         hinting = _add_hint(m, chosen, run)
-        if run.params.deterministic:
-            left -= hinting
         run.done_objective -= before.objective
         run.done_bound -= before.bound
-        after = _solve_part(m, share, run)
+        closed, closing = _close_gaps(m, before, share * CLOSE_GAPS_SHARE, run)
+        if run.params.deterministic:
+            left -= hinting + closing
+        after = _solve_part(m, share - closing, run)
         if run.params.deterministic:
             left -= after.spent
         best = (
-            after if after.status != SolveStatus.NO_ROSTER and after.objective <= before.objective else before
+            after if after.status != SolveStatus.NO_ROSTER and after.objective <= closed.objective else closed
         )
         best.bound = min(best.objective, max(before.bound, after.bound))
         best.status = SolveStatus.OPTIMAL if best.bound == best.objective else SolveStatus.FEASIBLE
@@ -311,6 +319,12 @@ MIN_PART_SECONDS = 0.05
 FIRST_ROSTER_SHARE = 0.1
 FULL_SEARCH_SHARE = 0.6
 LNS_SHARE = 0.85
+# Where several parts are searched, SECOND_PASS_SHARE of the time is kept for the second pass,
+# which shares it by gap; there a part's short lines are re-solved first (_close_gaps) for at most
+# CLOSE_GAPS_SHARE of its time, in a piece of at most GAP_PIECE_SHARE of its variables.
+SECOND_PASS_SHARE = 0.15
+CLOSE_GAPS_SHARE = 0.3
+GAP_PIECE_SHARE = 0.3
 LNS_WORKERS = 1  # small pieces: one worker did better than two (Curtois 8, 60 s: 2156 vs 2268)
 LNS_MOVE_SECONDS = (0.5, 3.0)  # each move's limit: a twentieth of the LNS time, within these
 REFUTED_AT_ONCE = 1e-3  # seconds (or deterministic time): a move with no roster this fast was refuted
@@ -392,7 +406,45 @@ def _solve_part(
         else max(0, min(objective, math.ceil(solver.best_objective_bound - 1e-6)))
     )
     solved = SolveStatus.OPTIMAL if bound == objective else SolveStatus.FEASIBLE
-    return _PartResult(solved, assignments, breakdown, objective, bound, **stats)  # type: ignore[arg-type]
+    values = list(solver.response_proto.solution) if piece else []
+    return _PartResult(solved, assignments, breakdown, objective, bound, values=values, **stats)  # type: ignore[arg-type]
+
+
+def _close_gaps(m: RosterModel, start: _PartResult, seconds: float, run: _Run) -> tuple[_PartResult, float]:
+    """``start`` with its short lines re-solved for at most ``seconds``: everybody who could fill
+    one free, everybody else fixed (lns.gap_piece). A better roster, checked by the independent
+    checker, is returned and hinted to the model completely (the piece's solution is one of the
+    whole model); else ``start``, and the model keeps its hint. Also returns the time spent.
+
+    Why: CP-SAT's own LNS pieces are random; where filling a short line takes a chain through
+    the people who could fill it, they miss it (see gap_piece: 20,000 points on the street's
+    seed 2 in 1.3 s, which 20 s of the full search did not find)."""
+    chosen = {(a.person_id, a.shift_id, a.demand_index) for a in start.assignments}
+    free = gap_piece(m, chosen, GAP_PIECE_SHARE * len(m.x))
+    if not free or seconds < LNS_MOVE_SECONDS[0]:
+        return start, 0.0
+    hint = m.model.proto.solution_hint
+    saved = (list(hint.vars), list(hint.values))
+    run.fixed_bound = start.bound  # the piece's bound is no bound of the part
+    try:
+        with fixed(m, chosen, free):
+            after = _solve_part(m, seconds, run, piece=True)
+    finally:
+        run.fixed_bound = None
+    hint = m.model.proto.solution_hint  # fixed() leaves the model without a hint
+    if after.status != SolveStatus.NO_ROSTER and after.objective < start.objective:
+        report = check_roster(m.problem, after.assignments)
+        if not report.violations and report.objective == after.objective:
+            hint.vars.extend(range(len(after.values)))
+            hint.values.extend(after.values)
+            after.bound = min(start.bound, after.objective)
+            after.status = SolveStatus.OPTIMAL if after.bound == after.objective else SolveStatus.FEASIBLE
+            after.variables, after.constraints = start.variables, start.constraints
+            after.values = []
+            return after, after.spent
+    hint.vars.extend(saved[0])
+    hint.values.extend(saved[1])
+    return start, after.spent
 
 
 def _scored_part(problem: Problem, roster: list[Assignment] | None) -> _PartResult | None:
