@@ -157,16 +157,13 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
         for part in parts
     ]
     to_search = [i for i, big in enumerate(too_big) if not big]
-    # Kept for the second pass, where the parts with the widest gaps get it (one part searched:
-    # its search goes on, a restart would lose what it learnt).
-    reserve = SECOND_PASS_SHARE * run.budget if len(to_search) > 1 else 0.0
     ahead = _Ahead(run)
     for index, part in enumerate(parts):
         run.pending -= empty_roster_cost(part.problem)
         if not deterministic:
             left = run.left()
         rest_size = sum(p.size for p in parts[index:]) or 1
-        share = max((left - reserve) * part.size / rest_size, MIN_PART_SECONDS)
+        share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         if too_big[index]:
             # Building would eat much of the time limit (the whole limit: against the time left,
             # the last community of a 60 s street, 36k variables, got no search and the street's
@@ -197,7 +194,7 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
             left -= spent
         else:
             left = run.left()
-        share = max((left - reserve) * part.size / rest_size, MIN_PART_SECONDS)
+        share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         if lns and deterministic:
             result = _solve_part(m, share * FULL_SEARCH_SHARE, run)
         else:
@@ -226,6 +223,15 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
                 budget = min(budget, run.left())
             result, more = _improve(m, result, budget, run, seed=run.params.seed + index)
             used += more
+        if (
+            result.status == SolveStatus.FEASIBLE
+            and result.objective - result.bound > WIDE_GAP * result.objective
+        ):
+            # The part's gap is wide where its neighbours' are not (street seed 2: one community
+            # at 4.9 %, the others at 0.1-0.7 %): its short lines may want a chain its search missed.
+            budget = min(share * CLOSE_GAPS_SHARE, left - used if deterministic else run.left())
+            result, closing = _close_gaps(m, result, budget, run)
+            used += closing
         if deterministic:
             left -= used
         run.done_objective += result.objective
@@ -274,8 +280,8 @@ class _Ahead:
 def _second_pass(
     models: list[RosterModel | None], results: list[_PartResult], run: _Run, left: float
 ) -> list[_PartResult]:
-    """Time left (the reserve, and what parts proven early did not use) goes to the parts still
-    open by their gap (objective − bound: the street's gap is the sum of its parts'), each first
+    """Time that parts proven early did not use goes to the parts still open by their gap
+    (objective − bound: the street's gap is the sum of its parts'), widest first, each first
     closing its short lines (_close_gaps), then searching again from its best roster (a
     complete hint); a part keeps the better roster and the higher bound."""
     open_parts = [
@@ -319,11 +325,11 @@ MIN_PART_SECONDS = 0.05
 FIRST_ROSTER_SHARE = 0.1
 FULL_SEARCH_SHARE = 0.6
 LNS_SHARE = 0.85
-# Where several parts are searched, SECOND_PASS_SHARE of the time is kept for the second pass,
-# which shares it by gap; there a part's short lines are re-solved first (_close_gaps) for at most
-# CLOSE_GAPS_SHARE of its time, in a piece of at most GAP_PIECE_SHARE of its variables.
-SECOND_PASS_SHARE = 0.15
-CLOSE_GAPS_SHARE = 0.3
+# A part whose gap after its search is wider than WIDE_GAP of its objective, and each part in the
+# second pass, re-solves its short lines (_close_gaps) for at most CLOSE_GAPS_SHARE of its time, in
+# a piece of at most GAP_PIECE_SHARE of its variables.
+WIDE_GAP = 0.01
+CLOSE_GAPS_SHARE = 0.5
 GAP_PIECE_SHARE = 0.3
 LNS_WORKERS = 1  # small pieces: one worker did better than two (Curtois 8, 60 s: 2156 vs 2268)
 LNS_MOVE_SECONDS = (0.5, 3.0)  # each move's limit: a twentieth of the LNS time, within these
@@ -337,7 +343,13 @@ HINT_SECONDS_PER_VARIABLE = 50e-6  # completing a hint: 0.2 s for a 36k-variable
 
 
 def _solve_part(
-    m: RosterModel, seconds: float, run: _Run, *, piece: bool = False, give_up: float | None = None
+    m: RosterModel,
+    seconds: float,
+    run: _Run,
+    *,
+    piece: bool = False,
+    piece_workers: int = 1,
+    give_up: float | None = None,
 ) -> _PartResult:
     """Search the whole model, or with ``piece`` an LNS piece (most variables fixed): no
     bound-oriented workers there, and no first-solution search after a stop (the hint is a
@@ -346,7 +358,7 @@ def _solve_part(
     params = solver.parameters
     params.num_workers = run.params.worker_count()
     if piece:
-        params.num_workers = min(params.num_workers, LNS_WORKERS)
+        params.num_workers = min(params.num_workers, piece_workers)
     else:
         _tune_for_few_workers(params)
     params.random_seed = run.params.seed
@@ -428,7 +440,9 @@ def _close_gaps(m: RosterModel, start: _PartResult, seconds: float, run: _Run) -
     run.fixed_bound = start.bound  # the piece's bound is no bound of the part
     try:
         with fixed(m, chosen, free):
-            after = _solve_part(m, seconds, run, piece=True)
+            # All workers: a piece of thousands of variables, not an LNS move (seed 2's weak
+            # community: 632,454 after 0.8 s on two workers, 632,450 after 1.3 s on one).
+            after = _solve_part(m, seconds, run, piece=True, piece_workers=run.params.worker_count())
     finally:
         run.fixed_bound = None
     hint = m.model.proto.solution_hint  # fixed() leaves the model without a hint
@@ -474,7 +488,9 @@ def _improve(
     try:
         while seconds - spent >= low and not run.stopped and best.objective > start.bound:
             with fixed(m, chosen, pieces.next()):
-                after = _solve_part(m, min(move_seconds, seconds - spent), run, piece=True)
+                after = _solve_part(
+                    m, min(move_seconds, seconds - spent), run, piece=True, piece_workers=LNS_WORKERS
+                )
             spent += after.spent
             if after.status == SolveStatus.NO_ROSTER:
                 if after.spent < REFUTED_AT_ONCE:

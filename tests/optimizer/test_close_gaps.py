@@ -14,7 +14,7 @@ from optimizer.builder import build
 from optimizer.check import check_roster
 from optimizer.greedy import greedy_roster
 from optimizer.lns import gap_piece
-from tests.builders import DAY, HOUR, make_problem, person, random_problem, shift
+from tests.builders import DAY, HOUR, make_problem, person, random_problem, shift, solve_and_check
 
 solve_module = importlib.import_module("optimizer.solve")  # the module, not the function
 
@@ -171,3 +171,49 @@ def test_the_second_pass_shares_the_time_by_gap_widest_first(monkeypatch: pytest
         assert report.violations == () and report.objective == result.objective
     # Searched again: the full model, small here, proves its roster best.
     assert after[0] is not results[0] and after[0].status == SolveStatus.OPTIMAL
+
+
+def test_a_part_whose_search_ends_with_a_wide_gap_closes_its_short_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(solve_module, "GAP_PIECE_SHARE", 1.0)
+    problem, start = _chain()
+
+    def mine(part: Problem) -> list[Assignment]:
+        people = {p.id for p in part.people}
+        return [a for a in start if a.person_id in people]
+
+    # The chain's start as the first roster, and a full search that ends where it began: the
+    # start roster, nothing proven (CP-SAT proves this tiny model at once, a street's community
+    # is where this happens). The piece searches are real.
+    monkeypatch.setattr(solve_module, "first_roster", lambda part, *args, **kwargs: (mine(part), 0.0))
+    search, close = solve_module._solve_part, solve_module._close_gaps
+    closings: list[tuple[int, int, int]] = []
+
+    def stuck(m: Any, seconds: float, run: Any, **kwargs: Any) -> Any:
+        if kwargs.get("piece"):
+            return search(m, seconds, run, **kwargs)
+        return solve_module._scored_part(m.problem, mine(m.problem))
+
+    def close_spy(m: Any, begun: Any, seconds: float, run: Any) -> Any:
+        closed, spent = close(m, begun, seconds, run)
+        closings.append((begun.objective, begun.bound, closed.objective))
+        return closed, spent
+
+    second_pass = solve_module._second_pass
+    before_second_pass: list[int] = []
+
+    def second_pass_spy(*args: Any) -> Any:
+        before_second_pass.append(len(closings))
+        return second_pass(*args)
+
+    monkeypatch.setattr(solve_module, "_solve_part", stuck)
+    monkeypatch.setattr(solve_module, "_close_gaps", close_spy)
+    monkeypatch.setattr(solve_module, "_second_pass", second_pass_spy)
+    solution = solve_and_check(problem)
+    assert before_second_pass == [1]  # closed right after the part's search, not left for later
+    objective, bound, closed = closings[0]
+    assert objective >= problem.weights.shortfall_high_risk and bound == 0  # wide: 100 %
+    assert closed < problem.weights.shortfall_normal  # the piece filled every line
+    assert solution.objective == closed
+    assert solution.unmet == ()
