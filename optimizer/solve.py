@@ -225,10 +225,18 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
             used += more
         if (
             result.status == SolveStatus.FEASIBLE
-            and result.objective - result.bound > WIDE_GAP * result.objective
+            and WIDE_GAP * result.objective
+            < result.objective - result.bound
+            <= SETTLED_GAP * result.objective
+            and share >= CLOSE_GAPS_SECONDS_PER_VARIABLE * len(m.x)
         ):
             # The part's gap is wide where its neighbours' are not (street seed 2: one community
-            # at 4.9 %, the others at 0.1-0.7 %): its short lines may want a chain its search missed.
+            # at 4.9 %, the others at 0.1-0.7 %): its short lines may want a chain its search
+            # missed. Beyond SETTLED_GAP the search had no time for its bound, and the gap says
+            # nothing about the roster (a 3,000-person street in 30 s: 2 s per community, bounds
+            # 5-80 % short; closing every part's lines then took the last parts' time). Nor with
+            # a share that short: a community's LP bound needs about 2 s of search, and 1.5 s of
+            # closings in the middle of a 30 s street left its last three parts with no bound.
             budget = min(share * CLOSE_GAPS_SHARE, left - used if deterministic else run.left())
             result, closing = _close_gaps(m, result, budget, run)
             used += closing
@@ -325,10 +333,12 @@ MIN_PART_SECONDS = 0.05
 FIRST_ROSTER_SHARE = 0.1
 FULL_SEARCH_SHARE = 0.6
 LNS_SHARE = 0.85
-# A part whose gap after its search is wider than WIDE_GAP of its objective, and each part in the
-# second pass, re-solves its short lines (_close_gaps) for at most CLOSE_GAPS_SHARE of its time, in
-# a piece of at most GAP_PIECE_SHARE of its variables.
+# A part whose gap after its search is wider than WIDE_GAP of its objective (but no wider than
+# SETTLED_GAP), and each part in the second pass, re-solves its short lines (_close_gaps) for at
+# most CLOSE_GAPS_SHARE of its time, in a piece of at most GAP_PIECE_SHARE of its variables.
 WIDE_GAP = 0.01
+SETTLED_GAP = 0.1
+CLOSE_GAPS_SECONDS_PER_VARIABLE = 100e-6  # a share shorter than this: the time goes to the bounds
 CLOSE_GAPS_SHARE = 0.5
 GAP_PIECE_SHARE = 0.3
 LNS_WORKERS = 1  # small pieces: one worker did better than two (Curtois 8, 60 s: 2156 vs 2268)

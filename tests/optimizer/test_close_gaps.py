@@ -173,9 +173,14 @@ def test_the_second_pass_shares_the_time_by_gap_widest_first(monkeypatch: pytest
     assert after[0] is not results[0] and after[0].status == SolveStatus.OPTIMAL
 
 
-def test_a_part_whose_search_ends_with_a_wide_gap_closes_its_short_lines(
+def _stuck_search(
     monkeypatch: pytest.MonkeyPatch,
-) -> None:
+) -> tuple[Problem, Any, list[tuple[int, int, int]], list[int]]:
+    """Solve the chain with its start as the first roster and a full search that ends where it
+    began: the start roster, nothing proven (CP-SAT proves this tiny model at once; a street's
+    community is where this happens). The piece searches are real. Returns the problem, the
+    solution, each closing (start objective, start bound, closed objective) and how many
+    closings had happened when the second pass began."""
     monkeypatch.setattr(solve_module, "GAP_PIECE_SHARE", 1.0)
     problem, start = _chain()
 
@@ -183,12 +188,10 @@ def test_a_part_whose_search_ends_with_a_wide_gap_closes_its_short_lines(
         people = {p.id for p in part.people}
         return [a for a in start if a.person_id in people]
 
-    # The chain's start as the first roster, and a full search that ends where it began: the
-    # start roster, nothing proven (CP-SAT proves this tiny model at once, a street's community
-    # is where this happens). The piece searches are real.
     monkeypatch.setattr(solve_module, "first_roster", lambda part, *args, **kwargs: (mine(part), 0.0))
-    search, close = solve_module._solve_part, solve_module._close_gaps
+    search, close, second_pass = solve_module._solve_part, solve_module._close_gaps, solve_module._second_pass
     closings: list[tuple[int, int, int]] = []
+    before_second_pass: list[int] = []
 
     def stuck(m: Any, seconds: float, run: Any, **kwargs: Any) -> Any:
         if kwargs.get("piece"):
@@ -200,9 +203,6 @@ def test_a_part_whose_search_ends_with_a_wide_gap_closes_its_short_lines(
         closings.append((begun.objective, begun.bound, closed.objective))
         return closed, spent
 
-    second_pass = solve_module._second_pass
-    before_second_pass: list[int] = []
-
     def second_pass_spy(*args: Any) -> Any:
         before_second_pass.append(len(closings))
         return second_pass(*args)
@@ -210,10 +210,34 @@ def test_a_part_whose_search_ends_with_a_wide_gap_closes_its_short_lines(
     monkeypatch.setattr(solve_module, "_solve_part", stuck)
     monkeypatch.setattr(solve_module, "_close_gaps", close_spy)
     monkeypatch.setattr(solve_module, "_second_pass", second_pass_spy)
-    solution = solve_and_check(problem)
+    return problem, solve_and_check(problem), closings, before_second_pass
+
+
+def test_a_part_whose_search_ends_with_a_wide_gap_closes_its_short_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The stuck search proves nothing (bound 0): count that gap as settled here.
+    monkeypatch.setattr(solve_module, "SETTLED_GAP", 1.0)
+    problem, solution, closings, before_second_pass = _stuck_search(monkeypatch)
     assert before_second_pass == [1]  # closed right after the part's search, not left for later
     objective, bound, closed = closings[0]
-    assert objective >= problem.weights.shortfall_high_risk and bound == 0  # wide: 100 %
+    assert objective >= problem.weights.shortfall_high_risk and bound == 0
     assert closed < problem.weights.shortfall_normal  # the piece filled every line
     assert solution.objective == closed
     assert solution.unmet == ()
+
+
+def test_a_gap_the_search_had_no_time_to_settle_closes_nothing_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A bound of 0 against 20,000 points: the search never reached its LP bound, and the gap
+    # says nothing about the roster (the second pass may still close it, with time to spare).
+    _, _, _, before_second_pass = _stuck_search(monkeypatch)
+    assert before_second_pass == [0]
+
+
+def test_a_share_too_short_for_the_bound_closes_nothing_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(solve_module, "SETTLED_GAP", 1.0)
+    monkeypatch.setattr(solve_module, "CLOSE_GAPS_SECONDS_PER_VARIABLE", 10.0)  # no share is long enough
+    _, _, _, before_second_pass = _stuck_search(monkeypatch)
+    assert before_second_pass == [0]
