@@ -93,14 +93,11 @@ def gap_piece(m: RosterModel, chosen: set[Key], limit: float) -> set[Key]:
         if filled[s.id, d] < demand.count and m.people_on_line.get((s.id, d))
     ]
     short.sort(key=lambda sd: (-sd[0].under_points(weights), sd[0].start, sd[0].id, sd[1]))
-    by_person: dict[str, list[Key]] = defaultdict(list)
-    for key in m.x:
-        by_person[key[0]].append(key)
     people: set[str] = set()
     free: set[Key] = set()
     for s, d in short:
         new = [p for p in m.people_on_line[s.id, d] if p not in people]
-        keys = [key for p in new for key in by_person[p]]
+        keys = [(p, t.id, line) for p in new for t in m.shifts_of[p] for line in m.lines_of[p, t.id]]
         if len(free) + len(keys) > limit:
             continue
         people.update(new)

@@ -42,7 +42,7 @@ class _PartResult:
     branches: int = 0
     conflicts: int = 0
     spent: float = 0.0  # seconds, or deterministic time in deterministic mode
-    values: list[int] = field(default_factory=list)  # an LNS piece's roster: every model variable
+    values: list[int] = field(default_factory=list)  # with keep_values: every model variable
 
 
 @dataclass
@@ -358,7 +358,8 @@ def _solve_part(
     run: _Run,
     *,
     piece: bool = False,
-    piece_workers: int = 1,
+    piece_workers: int = LNS_WORKERS,
+    keep_values: bool = False,
     give_up: float | None = None,
 ) -> _PartResult:
     """Search the whole model, or with ``piece`` an LNS piece (most variables fixed): no
@@ -428,7 +429,7 @@ def _solve_part(
         else max(0, min(objective, math.ceil(solver.best_objective_bound - 1e-6)))
     )
     solved = SolveStatus.OPTIMAL if bound == objective else SolveStatus.FEASIBLE
-    values = list(solver.response_proto.solution) if piece else []
+    values = list(solver.response_proto.solution) if keep_values else []
     return _PartResult(solved, assignments, breakdown, objective, bound, values=values, **stats)  # type: ignore[arg-type]
 
 
@@ -452,20 +453,21 @@ def _close_gaps(m: RosterModel, start: _PartResult, seconds: float, run: _Run) -
         with fixed(m, chosen, free):
             # All workers: a piece of thousands of variables, not an LNS move (seed 2's weak
             # community: 632,454 after 0.8 s on two workers, 632,450 after 1.3 s on one).
-            after = _solve_part(m, seconds, run, piece=True, piece_workers=run.params.worker_count())
+            after = _solve_part(
+                m, seconds, run, piece=True, piece_workers=run.params.worker_count(), keep_values=True
+            )
     finally:
         run.fixed_bound = None
     hint = m.model.proto.solution_hint  # fixed() leaves the model without a hint
-    if after.status != SolveStatus.NO_ROSTER and after.objective < start.objective:
-        report = check_roster(m.problem, after.assignments)
-        if not report.violations and report.objective == after.objective:
-            hint.vars.extend(range(len(after.values)))
-            hint.values.extend(after.values)
-            after.bound = min(start.bound, after.objective)
-            after.status = SolveStatus.OPTIMAL if after.bound == after.objective else SolveStatus.FEASIBLE
-            after.variables, after.constraints = start.variables, start.constraints
-            after.values = []
-            return after, after.spent
+    if (
+        after.status != SolveStatus.NO_ROSTER
+        and after.objective < start.objective
+        and _adopt(m, start, after)
+    ):
+        hint.vars.extend(range(len(after.values)))
+        hint.values.extend(after.values)
+        after.values = []
+        return after, after.spent
     hint.vars.extend(saved[0])
     hint.values.extend(saved[1])
     return start, after.spent
@@ -498,9 +500,7 @@ def _improve(
     try:
         while seconds - spent >= low and not run.stopped and best.objective > start.bound:
             with fixed(m, chosen, pieces.next()):
-                after = _solve_part(
-                    m, min(move_seconds, seconds - spent), run, piece=True, piece_workers=LNS_WORKERS
-                )
+                after = _solve_part(m, min(move_seconds, seconds - spent), run, piece=True)
             spent += after.spent
             if after.status == SolveStatus.NO_ROSTER:
                 if after.spent < REFUTED_AT_ONCE:
@@ -516,18 +516,25 @@ def _improve(
                 chosen = {(a.person_id, a.shift_id, a.demand_index) for a in after.assignments}
     finally:
         run.fixed_bound = None
-    if best is start:
+    if best is start or not _adopt(m, start, best):
         return start, spent
-    report = check_roster(m.problem, best.assignments)
-    if report.violations or report.objective != best.objective:
-        return start, spent
-    best.bound = min(start.bound, best.objective)
-    best.status = SolveStatus.OPTIMAL if best.bound == best.objective else SolveStatus.FEASIBLE
     best.spent = start.spent + spent
-    best.variables, best.constraints = start.variables, start.constraints
     best.branches += start.branches
     best.conflicts += start.conflicts
     return best, spent
+
+
+def _adopt(m: RosterModel, start: _PartResult, better: _PartResult) -> bool:
+    """Whether ``better``, a roster from pieces of ``start``'s model, stands: the independent
+    checker must agree with it. If so it takes ``start``'s bound (a piece's bound is no bound of
+    the part) and its model's size."""
+    report = check_roster(m.problem, better.assignments)
+    if report.violations or report.objective != better.objective:
+        return False
+    better.bound = min(start.bound, better.objective)
+    better.status = SolveStatus.OPTIMAL if better.bound == better.objective else SolveStatus.FEASIBLE
+    better.variables, better.constraints = start.variables, start.constraints
+    return True
 
 
 def _tune_for_few_workers(params: SatParameters) -> None:
