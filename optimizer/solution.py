@@ -87,6 +87,7 @@ class Progress:
     bound: int
     seconds: float
     solutions: int
+    limit: float = 0.0  # the solve's time limit in seconds (SolveParams.time_limit)
 
     @property
     def gap(self) -> float:

@@ -60,6 +60,7 @@ class _Run:
     done_bound: int = 0
     pending: int = 0  # empty-roster cost of the parts not solved yet
     fixed_bound: int | None = None  # during LNS: the part's bound (the pieces' bounds are no bounds)
+    limit: float = 0.0  # the time limit (params.seconds, or the one by size)
     budget: float = 0.0  # seconds for the parts: the time limit less what joining them will take
     whole_roster: list[Assignment] | None = None  # bridged parts: the whole problem's greedy roster
 
@@ -101,7 +102,9 @@ class _Callback(cp_model.CpSolverSolutionCallback):
                 own = max(0, math.ceil(self.best_objective_bound - 1e-6))
             bound = run.done_bound + own
             run.on_progress(
-                Progress(objective, min(bound, objective), time.monotonic() - run.started, run.solutions)
+                Progress(
+                    objective, min(bound, objective), time.monotonic() - run.started, run.solutions, run.limit
+                )
             )
 
 
@@ -112,7 +115,8 @@ def solve(
     on_progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
 ) -> Solution:
-    """The best roster found within ``params.seconds``; ``stop`` ends the search early and keeps
+    """The best roster found within ``params.seconds`` (None: by the problem's size, see
+    SolveParams.time_limit); ``stop`` ends the search early and keeps
     the best roster so far; ``on_progress`` hears of each better roster."""
     validate(problem)
     params = params or SolveParams()
@@ -123,8 +127,10 @@ def solve(
     # Joining the parts (for bridged parts also repair and greedy completion), the checker and
     # explain take time after the search: 3.7 s for the 3,000-person street (306k variables), 4 s
     # for Curtois 22 (109k variables, many unmet lines), on a loaded 2-core machine.
+    seconds = params.time_limit(len(triples))
+    run.limit = seconds
     reserve = JOIN_SECONDS_PER_VARIABLE * len(triples)
-    run.budget = params.seconds - (0.0 if params.deterministic else min(reserve, params.seconds / 10))
+    run.budget = seconds - (0.0 if params.deterministic else min(reserve, seconds / 10))
     finished = threading.Event()
     watcher = threading.Thread(target=run.watch, args=(stop, finished), daemon=True) if stop else None
     if watcher:
@@ -693,7 +699,7 @@ def _join(
         status = SolveStatus.OPTIMAL if bound == report.objective else SolveStatus.FEASIBLE
         stats = dataclasses.replace(stats, seconds=time.monotonic() - run.started, solutions=run.solutions)
         if run.on_progress is not None and report.objective < run.reported:
-            run.on_progress(Progress(report.objective, bound, stats.seconds, run.solutions))
+            run.on_progress(Progress(report.objective, bound, stats.seconds, run.solutions, run.limit))
         final = tuple(roster)
         return Solution(
             status, final, explain(problem, final), report.breakdown, report.objective, bound, stats

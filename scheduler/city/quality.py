@@ -68,7 +68,9 @@ def compare(*, session: Session, week_start: date, params: SolveParams) -> dict[
     ]
     whole = merge(full)
     required = sum(s.headcount for s in whole.shifts)
-    big = solve(whole, dataclasses.replace(params, seconds=params.seconds * len(full)))
+    # By size, the whole takes the limit its size asks for; else streets × each street's seconds.
+    seconds = None if params.seconds is None else params.seconds * len(full)
+    big = solve(whole, dataclasses.replace(params, seconds=seconds))
     split = [
         build_problem(
             session=session,

@@ -19,6 +19,8 @@ from tests.builders import (
     solve_and_check,
 )
 
+params_module = importlib.import_module("optimizer.params")
+
 
 def test_solve_job_reports_each_better_roster_to_on_progress():
     seen = []
@@ -208,3 +210,26 @@ def test_solve_job_raises_what_went_wrong_building_a_part_ahead(monkeypatch):
     monkeypatch.setattr(solve_module, "build", failing_second)
     with pytest.raises(ValueError, match="the second part's model"):
         solve(_three_groups(), SolveParams(seconds=10, workers=1, seed=1))
+
+
+def test_a_limit_by_size_grows_with_the_variables_within_its_bounds():
+    by_size = SolveParams(seconds=None)
+    low, high = params_module.AUTO_SECONDS
+    assert by_size.time_limit(10) == low
+    assert by_size.time_limit(333_783) == pytest.approx(60.08, abs=0.01)  # the 3,000-person street
+    assert by_size.time_limit(10**8) == high
+    assert SolveParams(seconds=3.0).time_limit(10**8) == 3.0
+
+
+def test_solve_job_without_a_limit_takes_the_one_by_the_problem_size(monkeypatch):
+    monkeypatch.setattr(params_module, "AUTO_SECONDS", (0.2, 300.0))
+    monkeypatch.setattr(params_module, "AUTO_SECONDS_PER_VARIABLE", 1e-3)
+    problem = random_problem(30, 4, seed=3)
+    variables = len(list(eligible_triples(problem)))
+    assert variables > 500  # so the limit is the size's, not the floor
+    seen = []
+    solve_and_check(problem, SolveParams(seconds=None, workers=1), on_progress=seen.append)
+    assert seen and all(p.limit == pytest.approx(variables * 1e-3) for p in seen)
+    seen.clear()
+    solve_and_check(problem, SolveParams(seconds=0.7, workers=1), on_progress=seen.append)
+    assert seen and all(p.limit == 0.7 for p in seen)
