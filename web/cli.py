@@ -160,7 +160,7 @@ def _street_id(session: Session, street: int | None) -> int:
     return first
 
 
-def _params(seconds: float, workers: int, deterministic: bool) -> SolveParams:
+def _params(seconds: float | None, workers: int, deterministic: bool) -> SolveParams:
     return SolveParams(seconds=seconds, workers=workers, deterministic=deterministic)
 
 
@@ -207,12 +207,13 @@ def print_summary(summary: dict[str, Any], *, limit: int = 20) -> None:
 @roster.command("generate")
 @click.option("--week", default=None, help="ISO week, e.g. 2026-W49 (default: next week).")
 @click.option("--street", type=int, default=None, help="Street id (default: the first street).")
-@click.option("--seconds", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600))
+@click.option("--seconds", default=None, type=click.FloatRange(0.1, 3600),
+              help="Time limit (default: by the street's size, 10 s to 300 s; 60 s for 3,000 people).")
 @click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64), help="0: all cores.")
 @click.option("--deterministic", is_flag=True, help="One worker, fixed seed: the same roster every time.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def roster_generate(ctx: Context, week: str | None, street: int | None, seconds: float, workers: int,
+def roster_generate(ctx: Context, week: str | None, street: int | None, seconds: float | None, workers: int,
                     deterministic: bool, as_json: bool) -> None:
     """Solve a street's week and store it as a draft roster."""
     from scheduler.rosters import service

@@ -36,9 +36,11 @@ class DefaultConfig:
     MAX_FORM_PARTS = 2000
     CLOCK: Clock = Clock()
     # Roster solves: "thread" runs them in this process (embedded default), "inline" inside the request
-    # (tests), "none" leaves them queued for a worker. SOLVE_SECONDS is each solve's time limit.
+    # (tests), "none" leaves them queued for a worker. SOLVE_SECONDS is each solve's time limit;
+    # None: by the street's size (SolveParams.time_limit: 10 s up to a few hundred people, 60 s
+    # for 3,000).
     JOB_RUNNER = "thread"
-    SOLVE_SECONDS = 20.0
+    SOLVE_SECONDS: float | None = None
     # City scale (GRIDROSTER_REDIS_URL): solves go to the RQ "solve" queue for `gridroster worker`s
     # and the web process runs no dispatcher thread (a `gridroster cron` sweep sends notifications).
     REDIS_URL: str | None = None

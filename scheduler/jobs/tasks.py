@@ -28,7 +28,7 @@ from scheduler.jobs import queue as jobqueue
 from scheduler.jobs.models import Job, JobStatus
 from scheduler.jobs.service import ACTIVE, is_retryable, mark_lost, reopen
 from scheduler.rosters.jobs import KIND as ROSTER_KIND
-from scheduler.rosters.jobs import run_generate_job
+from scheduler.rosters.jobs import job_seconds, run_generate_job
 
 log = logging.getLogger(__name__)
 # A queued job row whose RQ job is missing for this long was lost with Redis: enqueued again.
@@ -45,7 +45,7 @@ def solve_roster(job_id: int, database_url: str | None = None, solver_workers: i
                 raise NotFound("job_not_found", "找不到这个任务", f"no job {job_id}")
             if is_retryable(job):  # an RQ retry after the previous attempt's process died
                 reopen(session=session, job_id=job_id)
-            seconds = float(job.params.get("seconds", 10))
+            seconds = job_seconds(job)
         run_generate_job(
             sessions=sessions,
             job_id=job_id,

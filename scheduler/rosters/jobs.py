@@ -31,6 +31,13 @@ STOP_POLL_SECONDS = 0.5
 STALE_AFTER = timedelta(hours=1)
 
 
+def job_seconds(job: Job) -> float | None:
+    """The job's time limit; None: by the street's size. (Jobs queued before the limit could be
+    None have a number or, the oldest, none: 10 s.)"""
+    raw = job.params.get("seconds", 10)
+    return None if raw is None else float(raw)
+
+
 def start_generate_job(
     *,
     session: Session,
@@ -38,9 +45,10 @@ def start_generate_job(
     week_start: date,
     now: datetime,
     actor: str,
-    seconds: float,
+    seconds: float | None,
 ) -> Job:
-    """Queue one generation for a street's week; refuse a second while one is queued or running."""
+    """Queue one generation for a street's week; refuse a second while one is queued or running.
+    ``seconds`` None: the time limit goes by the street's size (SolveParams.time_limit)."""
     rosters.get_street(session=session, street_id=street_id)
     # A job older than STALE_AFTER died with its process: it must not block the street for ever.
     running = session.scalar(
@@ -104,7 +112,7 @@ def run_generate_job(
         job.status, job.started_at = JobStatus.RUNNING, clock.now()
         street_id = int(job.params["street_id"])
         week_start = date.fromisoformat(job.params["week_start"])
-        seconds = float(job.params.get("seconds", 10))
+        seconds = job_seconds(job)
         exclude_people = frozenset(int(p) for p in job.params.get("exclude_people", ()))
         actor = job.created_by
     stop = threading.Event()
@@ -123,6 +131,7 @@ def run_generate_job(
                 "gap": p.gap,
                 "seconds": round(p.seconds, 1),
                 "solutions": p.solutions,
+                "limit": round(p.limit, 1),
             },
         )
 

@@ -101,6 +101,9 @@ def test_generating_runs_a_job_and_stores_a_draft(session: Session, world: World
     assert job is not None and response.headers["Location"] == f"/jobs/{job.id}"
     status = client.get(f"/jobs/{job.id}/status").json
     assert status is not None and status["status"] == "succeeded"
+    # The page's progress bar runs against the limit the solve took (no limit was set: by size,
+    # here the test's 2 s).
+    assert status["seconds_limit"] == 2
     roster = session.get(Roster, status["result"]["roster_id"])
     assert roster is not None and roster.status is RosterStatus.DRAFT and roster.street_id == world.street.id
     assert status["roster_url"] == f"/rosters/{roster.id}"

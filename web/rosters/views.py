@@ -135,7 +135,8 @@ def job_json(job) -> dict[str, object]:  # type: ignore[no-untyped-def]
         "status": job.status.value,
         "progress": job.progress,
         "result": job.result,
-        "seconds_limit": job.params.get("seconds"),
+        # The limit the solve took (by size when none was set), else the one asked for.
+        "seconds_limit": job.progress.get("limit") or job.params.get("seconds"),
         "stop_requested": job.stop_requested,
         "error": "solve_failed" if job.error else None,
         "roster_url": url_for("rosters.roster", roster_id=job.result["roster_id"])
