@@ -19,8 +19,9 @@ def _interleaved(log: str) -> set[str]:
     return {name.strip() for name in found.group(1).split(",")}
 
 
-def test_two_workers_drop_the_local_search_and_keep_the_lns(capfd):
+def test_two_workers_drop_the_local_search_on_a_small_model_and_keep_the_lns(capfd):
     problem = random_problem(40, 5, seed=4)
+    assert len(build(problem).x) < solve_module.BIG_PART
     solve_and_check(problem, SolveParams(seconds=2.0, workers=2, seed=1, log=True))
     tuned = _interleaved(capfd.readouterr().out)
     assert not tuned & set(solve_module.LOCAL_SEARCH_SUBSOLVERS)
@@ -35,3 +36,12 @@ def test_two_workers_drop_the_local_search_and_keep_the_lns(capfd):
     plain = _interleaved(capfd.readouterr().out)
     assert "ls" in plain
     assert tuned < plain
+
+
+def test_two_workers_keep_the_local_search_on_a_big_model():
+    for variables, ignored in ((solve_module.BIG_PART - 1, True), (solve_module.BIG_PART, False)):
+        params = cp_model.CpSolver().parameters
+        params.num_workers = 2
+        solve_module._tune_for_few_workers(params, variables)
+        assert bool(set(params.ignore_subsolvers) & {"ls", "ls_lin"}) is ignored
+        assert list(params.subsolvers) == ["max_lp"]
