@@ -124,13 +124,12 @@ def solve(
     triples = list(eligible_triples(problem))
     parts = split(problem, triples)
     bridged = bool(bridge_people(parts))
+    run.limit = params.time_limit(len(triples))
     # Joining the parts (for bridged parts also repair and greedy completion), the checker and
     # explain take time after the search: 3.7 s for the 3,000-person street (306k variables), 4 s
     # for Curtois 22 (109k variables, many unmet lines), on a loaded 2-core machine.
-    seconds = params.time_limit(len(triples))
-    run.limit = seconds
     reserve = JOIN_SECONDS_PER_VARIABLE * len(triples)
-    run.budget = seconds - (0.0 if params.deterministic else min(reserve, seconds / 10))
+    run.budget = run.limit - (0.0 if params.deterministic else min(reserve, run.limit / 10))
     finished = threading.Event()
     watcher = threading.Thread(target=run.watch, args=(stop, finished), daemon=True) if stop else None
     if watcher:
@@ -561,7 +560,7 @@ def _tune_for_few_workers(params: SatParameters, variables: int) -> None:
         # a small model the LNS pieces are searched whole and their LP-guided ones find the
         # better rosters, so the local search only takes their turns (Curtois 5, 60 s, seeds
         # 1-5: 1143, 1150, 1143 proven, 1147, 1150 without it; 1144, 1147, 1243, 1237, 1242
-        # with it). On big models its cheap moves pay: Curtois 13 (about 60k variables), 300 s:
+        # with it). On big models its cheap moves pay: Curtois 13 (39,936 variables), 300 s:
         # 4039 and 4317 without it, 3444 with it.
         if variables < BIG_PART:
             params.ignore_subsolvers.extend(LOCAL_SEARCH_SUBSOLVERS)
