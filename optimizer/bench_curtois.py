@@ -13,16 +13,18 @@ from optimizer.solve import solve
 
 
 def run_curtois(
-    path: str | Path, seconds: float, workers: int, out: str | Path | None = None
+    path: str | Path, seconds: float, workers: int, out: str | Path | None = None, seed: int = 1
 ) -> dict[str, Any]:
     """Solve one instance file; the objective reported is the checker's, not the model's.
 
-    ``out``: write the roster there as ``EmployeeID,Day,ShiftID`` CSV.
+    ``out``: write the roster there as ``EmployeeID,Day,ShiftID`` CSV. ``seed``: CP-SAT's random
+    seed; on several workers a wall-clock limit still makes runs differ, so a figure is worth
+    most as the spread over a few seeds.
     """
     instance = read_instance(path)
     problem = to_problem(instance)
     started = time.monotonic()
-    solution = solve(problem, SolveParams(seconds=seconds, workers=workers))
+    solution = solve(problem, SolveParams(seconds=seconds, workers=workers, seed=seed))
     elapsed = time.monotonic() - started
     report = check(problem, solution)
     if out is not None:

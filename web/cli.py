@@ -558,12 +558,14 @@ def bench_machine() -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Roster CSV to write.")
-def bench_curtois(file: Path, seconds: float, workers: int, as_json: bool, out: Path | None) -> None:
+@click.option("--seed", "seed_value", default=1, show_default=True, type=int, help="CP-SAT's random seed.")
+def bench_curtois(file: Path, seconds: float, workers: int, as_json: bool, out: Path | None,
+                  seed_value: int) -> None:
     """Solve a Curtois & Qu instance with the same optimizer and check it independently."""
     from optimizer.bench_curtois import run_curtois
 
-    result = run_curtois(file, seconds=seconds, workers=workers, out=out)
-    result |= bench_machine()
+    result = run_curtois(file, seconds=seconds, workers=workers, out=out, seed=seed_value)
+    result |= {"seed": seed_value} | bench_machine()
     click.echo(json.dumps(result) if as_json else "  ".join(f"{k}={v}" for k, v in result.items()))
 
 
