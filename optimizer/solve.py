@@ -523,6 +523,14 @@ def _column_hint(
         m.model.clear_hints()  # type: ignore[no-untyped-call]
         _add_hint(m, {(a.person_id, a.shift_id, a.demand_index) for a in better.assignments}, run)
         roster = better.assignments
+        objective = run.done_objective + better.objective + run.pending
+        if run.on_progress is not None and objective < run.reported:
+            # Minutes may pass before the search's first roster: the job page hears of this one.
+            run.reported = objective
+            bound = min(objective, run.done_bound + found.bound)
+            run.on_progress(
+                Progress(objective, bound, time.monotonic() - run.started, run.solutions, run.limit)
+            )
     return roster, found.bound
 
 

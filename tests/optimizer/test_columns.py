@@ -149,3 +149,24 @@ def test_the_columns_bound_stands_where_the_search_proves_less(monkeypatch):
     solution = solve_and_check(ward, SolveParams(seconds=4.0, workers=1, seed=1))
     assert len(bounds) == 1 and bounds[0] > 0
     assert solution.bound == min(bounds[0], solution.objective)
+
+
+def test_the_columns_roster_is_reported_as_progress_before_the_search_starts(monkeypatch):
+    rosters: list[int] = []
+    real_columns = solve_module.column_roster
+
+    def columns(problem, triples, seconds, stopped):
+        found = real_columns(problem, triples, seconds, stopped)
+        rosters.append(check_roster(problem, found.assignments).objective)
+        return found
+
+    monkeypatch.setattr(solve_module, "column_roster", columns)
+    monkeypatch.setattr(solve_module, "COLUMNS_MIN_SECONDS", 1.0)
+    reports = []
+    ward = minimum_problem(6, seed=1)
+    solve_and_check(ward, SolveParams(seconds=4.0, workers=1, seed=1), on_progress=reports.append)
+    assert len(rosters) == 1
+    first = reports[0]
+    assert first.solutions == 0  # before any roster of CP-SAT's own
+    assert first.objective == rosters[0]
+    assert first.bound <= first.objective
