@@ -54,8 +54,6 @@ class ColumnResult:
     assignments: list[Assignment]
     bound: int  # ceil of the best Lagrangian bound (0 when the root saw no complete round)
     lp: float  # the root master's LP value
-    rounds: int
-    pricings: int
     complete: bool  # the dive ended with one column per person (not cut short by time)
 
 
@@ -98,7 +96,8 @@ class _Person:
         return sum(t.weight * int(solver.value(t.amount)) for t in self.m.ledger)
 
     def price(self, duals: dict[Line, float], seconds: float) -> tuple[float, float, Column, int] | None:
-        """(reduced cost less the convexity dual, its lower bound, column, column's cost)."""
+        """(the pattern's reduced cost before the convexity dual, a lower bound of it, the
+        column, the column's own cost)."""
         model = self.m.model
         terms: list[cp_model.LinearExprT] = [t.amount for t in self.m.ledger]
         weights: list[float] = [float(t.weight) for t in self.m.ledger]
@@ -167,12 +166,16 @@ class _Master:
         self.columns[person][column] = var
         return True
 
-    def solve(self) -> tuple[float, dict[Line, float], dict[str, float], dict[tuple[str, Column], float]]:
+    def solve(self) -> tuple[float, dict[Line, float], dict[str, float]]:
+        """The LP's value and its duals (cover lines, people's convexity rows)."""
         self.lp.Solve()
         duals = {key: row.dual_value() for key, row in self.cover.items()}
         convex = {p: row.dual_value() for p, row in self.convex.items()}
-        values = {(p, c): v.solution_value() for p, cols in self.columns.items() for c, v in cols.items()}
-        return self.objective.Value(), duals, convex, values
+        return self.objective.Value(), duals, convex
+
+    def values(self) -> dict[tuple[str, Column], float]:
+        """Each column's value in the last LP solution."""
+        return {(p, c): v.solution_value() for p, cols in self.columns.items() for c, v in cols.items()}
 
 
 def column_roster(
@@ -191,32 +194,27 @@ def column_roster(
     people = sorted(by_person)
     models = {p: _Person(problem, p, by_person[p]) for p in people}
     master = _Master(problem, people)
-    pricings = 0
     for p in people:
         priced = models[p].price({}, min(PRICE_SECONDS, left()))
-        pricings += 1
         if priced is None or stopped() or left() <= 0:
             return None
         master.add(p, priced[2], priced[3])
 
     forced: dict[str, set[Line]] = defaultdict(set)
 
-    def generate(deadline: float, most: int = 0) -> tuple[float, float, int, bool]:
-        """Price until no column improves the LP (True), ``deadline`` (seconds left) passes or
-        (``most`` > 0) after that many rounds; returns the LP value, the best Lagrangian bound
-        seen, rounds, converged."""
-        nonlocal pricings
+    def generate(deadline: float, most: int = 0) -> tuple[float, float]:
+        """Price until no column improves the LP, ``deadline`` (seconds left) passes or (``most``
+        > 0) after that many rounds; returns the LP value and the best Lagrangian bound seen."""
         best_bound, rounds, value = -math.inf, 0, math.inf
         while not most or rounds < most:
             rounds += 1
-            value, duals, convex, _ = master.solve()
+            value, duals, convex = master.solve()
             bound = sum(master.count[key] * dual for key, dual in duals.items())
             added, complete = 0, True
             for p in people:
                 if left() <= deadline or stopped():
-                    return value, best_bound, rounds, False
+                    return value, best_bound
                 priced = models[p].price(duals, min(PRICE_SECONDS, left() - deadline))
-                pricings += 1
                 if priced is None:
                     complete = False
                     continue
@@ -226,18 +224,18 @@ def column_roster(
                     added += 1
             if complete:
                 best_bound = max(best_bound, bound)
-            if added == 0:
-                return value, best_bound, rounds, True
-            if math.ceil(best_bound - TINY) >= math.ceil(value - TINY):
-                # The LP cannot fall below the next integer above the bound: the root is done.
-                return value, best_bound, rounds, True
-        return value, best_bound, rounds, False
+            if added == 0 or math.ceil(best_bound - TINY) >= math.ceil(value - TINY):
+                # No better column, or the LP cannot fall below the next integer above the
+                # bound: the root is done.
+                return value, best_bound
+        return value, best_bound
 
-    lp, best_bound, rounds, _ = generate(deadline=seconds * (1 - ROOT_SHARE))
+    lp, best_bound = generate(deadline=seconds * (1 - ROOT_SHARE))
     bound = max(0, math.ceil(best_bound - TINY)) if math.isfinite(best_bound) else 0
     complete = False
     while not stopped() and left() > 0:
-        _, _, _, values = master.solve()
+        master.solve()
+        values = master.values()
         weight: dict[tuple[str, Line], float] = defaultdict(float)
         for (p, column), v in values.items():
             if v > TINY:
@@ -256,10 +254,11 @@ def column_roster(
             for column, var in master.columns[p].items():
                 if key not in column:
                     var.SetUb(0)
-        rounds += generate(deadline=0.0, most=DIVE_ROUNDS)[2]
-    _, _, _, values = master.solve()
+        generate(deadline=0.0, most=DIVE_ROUNDS)
+    master.solve()
+    values = master.values()
     assignments: list[Assignment] = []
     for p in people:
         column = max(master.columns[p], key=lambda c: (values[p, c], -len(c)))
         assignments.extend(Assignment(p, shift, line) for shift, line in sorted(column))
-    return ColumnResult(assignments, bound, lp, rounds, pricings, complete)
+    return ColumnResult(assignments, bound, lp, complete)

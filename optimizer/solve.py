@@ -214,12 +214,8 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
             result = _solve_part(m, share, run, give_up=share * FULL_SEARCH_SHARE if lns else None)
         used = result.spent
         searched = result.status != SolveStatus.NO_ROSTER  # CP-SAT found a roster of its own
-        if searched and column_bound > result.bound:
-            result.bound = min(result.objective, column_bound)
-            if result.bound == result.objective:
-                result.status = SolveStatus.OPTIMAL
         if result.status == SolveStatus.NO_ROSTER:
-            proven = max(result.bound, column_bound)
+            proven = result.bound
             result = _scored_part(m.problem, roster) or result
             if result.status == SolveStatus.FEASIBLE:
                 result.bound = min(result.objective, proven)
@@ -229,6 +225,12 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
                 len(m.model.proto.variables),
                 len(m.model.proto.constraints),
             )
+        if result.status != SolveStatus.NO_ROSTER and column_bound > result.bound:
+            # The columns' Lagrangian bound is a bound of the part: it stands where the search
+            # proved less.
+            result.bound = min(result.objective, column_bound)
+            if result.bound == result.objective:
+                result.status = SolveStatus.OPTIMAL
         if lns and not searched and result.status == SolveStatus.FEASIBLE:
             # CP-SAT found no roster by FULL_SEARCH_SHARE of the share: improve the first roster by
             # LNS until LNS_SHARE of it; the second pass gets the rest. (Where the full search
