@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -47,6 +48,8 @@ PRICE_SECONDS = 5.0  # one person's pricing; a pattern over 42 days takes 70 ms
 ROOT_SHARE = 0.7  # the root's columns may take this much of the time; the dive has the rest
 TINY = 1e-6
 DIVE_ROUNDS = 5  # pricing rounds after each fixing of the dive
+INTEGER_SHARE = 0.25  # the time kept from the dive for the integer program over all columns
+STOP_POLL_SECONDS = 0.1
 
 
 @dataclass
@@ -140,18 +143,23 @@ class _Master:
         self.objective.SetMinimization()
         self.cover: dict[Line, pywraplp.Constraint] = {}
         self.count: dict[Line, int] = {}
+        self.under: dict[Line, int] = {}
+        self.over: dict[Line, int] = {}
         weights = problem.weights
         for shift in problem.shifts:
             for line, demand in enumerate(shift.demands):
                 short = solver.NumVar(0, solver.infinity(), "")
                 extra = solver.NumVar(0, solver.infinity(), "")
-                self.objective.SetCoefficient(short, shift.under_points(weights))
-                self.objective.SetCoefficient(extra, shift.over_points(weights))
+                key = (shift.id, line)
+                self.count[key] = demand.count
+                self.under[key] = shift.under_points(weights)
+                self.over[key] = shift.over_points(weights)
+                self.objective.SetCoefficient(short, self.under[key])
+                self.objective.SetCoefficient(extra, self.over[key])
                 row = solver.Constraint(demand.count, demand.count)
                 row.SetCoefficient(short, 1)
                 row.SetCoefficient(extra, -1)
-                self.cover[shift.id, line] = row
-                self.count[shift.id, line] = demand.count
+                self.cover[key] = row
         self.convex = {p: solver.Constraint(1, 1) for p in people}
         self.columns: dict[str, dict[Column, pywraplp.Variable]] = {p: {} for p in people}
 
@@ -172,6 +180,72 @@ class _Master:
         duals = {key: row.dual_value() for key, row in self.cover.items()}
         convex = {p: row.dual_value() for p, row in self.convex.items()}
         return self.objective.Value(), duals, convex
+
+    def integer(
+        self, start: dict[str, Column], seconds: float, stopped: Callable[[], bool]
+    ) -> dict[str, Column] | None:
+        """One column per person, chosen by SCIP among all the columns priced so far (at the root
+        and in the dive) with ``start`` as the hint; None when SCIP is missing or finds nothing
+        better than ``start`` in ``seconds``."""
+        solver = pywraplp.Solver.CreateSolver("SCIP")
+        if solver is None:
+            return None
+        objective = solver.Objective()
+        objective.SetMinimization()
+        rows: dict[Line, pywraplp.Constraint] = {}
+        for key, demand in self.count.items():
+            short = solver.IntVar(0, demand, "")
+            extra = solver.IntVar(0, solver.infinity(), "")
+            objective.SetCoefficient(short, self.under[key])
+            objective.SetCoefficient(extra, self.over[key])
+            rows[key] = solver.Constraint(demand, demand)
+            rows[key].SetCoefficient(short, 1)
+            rows[key].SetCoefficient(extra, -1)
+        chosen: dict[tuple[str, Column], pywraplp.Variable] = {}
+        for p, columns in self.columns.items():
+            one = solver.Constraint(1, 1)
+            for column, var in columns.items():
+                y = solver.BoolVar("")
+                chosen[p, column] = y
+                one.SetCoefficient(y, 1)
+                objective.SetCoefficient(y, self.objective.GetCoefficient(var))
+                for key in column:
+                    rows[key].SetCoefficient(y, 1)
+        hint = list(chosen)
+        solver.SetHint([chosen[pc] for pc in hint], [float(start[pc[0]] == pc[1]) for pc in hint])
+        solver.SetTimeLimit(max(1, int(seconds * 1000)))
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.wait(STOP_POLL_SECONDS):
+                if stopped():
+                    solver.InterruptSolve()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            status = solver.Solve()
+        finally:
+            done.set()
+            watcher.join()
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            return None
+        if objective.Value() > self.cost(start) - 0.5:
+            return None
+        return {p: c for (p, c), y in chosen.items() if y.solution_value() > 0.5}
+
+    def cost(self, chosen: dict[str, Column]) -> float:
+        """The master's objective of one column per person."""
+        total: float = sum(self.objective.GetCoefficient(self.columns[p][c]) for p, c in chosen.items())
+        filled: dict[Line, int] = defaultdict(int)
+        for column in chosen.values():
+            for key in column:
+                filled[key] += 1
+        for key, demand in self.count.items():
+            total += max(0, demand - filled[key]) * self.under[key]
+            total += max(0, filled[key] - demand) * self.over[key]
+        return total
 
     def values(self) -> dict[tuple[str, Column], float]:
         """Each column's value in the last LP solution."""
@@ -233,7 +307,8 @@ def column_roster(
     lp, best_bound = generate(deadline=seconds * (1 - ROOT_SHARE))
     bound = max(0, math.ceil(best_bound - TINY)) if math.isfinite(best_bound) else 0
     complete = False
-    while not stopped() and left() > 0:
+    reserve = seconds * INTEGER_SHARE  # for the integer program over the columns
+    while not stopped() and left() > reserve:
         master.solve()
         values = master.values()
         weight: dict[tuple[str, Line], float] = defaultdict(float)
@@ -254,11 +329,13 @@ def column_roster(
             for column, var in master.columns[p].items():
                 if key not in column:
                     var.SetUb(0)
-        generate(deadline=0.0, most=DIVE_ROUNDS)
+        generate(deadline=reserve, most=DIVE_ROUNDS)
     master.solve()
     values = master.values()
+    heaviest = {p: max(master.columns[p], key=lambda c: (values[p, c], -len(c))) for p in people}
+    if left() > 0 and not stopped():
+        heaviest = master.integer(heaviest, left(), stopped) or heaviest
     assignments: list[Assignment] = []
     for p in people:
-        column = max(master.columns[p], key=lambda c: (values[p, c], -len(c)))
-        assignments.extend(Assignment(p, shift, line) for shift, line in sorted(column))
+        assignments.extend(Assignment(p, shift, line) for shift, line in sorted(heaviest[p]))
     return ColumnResult(assignments, bound, lp, complete)

@@ -369,7 +369,7 @@ HUGE_PART_SHARE = 0.2  # a part whose build would take more of the time limit ge
 BIG_PART = 5_000  # decision variables
 # Column generation first (see _columns_pay) for parts below BIG_PART with at least this share,
 # for at most COLUMNS_SHARE of it.
-COLUMNS_MIN_SECONDS = 120.0
+COLUMNS_MIN_SECONDS = 30.0
 COLUMNS_SHARE = 0.65
 JOIN_SECONDS_PER_VARIABLE = 40e-6
 HINT_SECONDS_PER_VARIABLE = 50e-6  # completing a hint: 0.2 s for a 36k-variable community

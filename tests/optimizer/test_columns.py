@@ -8,7 +8,7 @@ import pytest
 
 from optimizer import TEST_PARAMS, CompositionNeed, Request, Rules, SolveParams, Weights
 from optimizer.check import check_roster
-from optimizer.columns import applies, column_roster
+from optimizer.columns import _Master, applies, column_roster
 from optimizer.eligibility import eligible_triples
 from optimizer.solution import SolveStatus
 from tests.builders import day_shift, make_problem, minimum_problem, person, random_problem, solve_and_check
@@ -64,6 +64,25 @@ def test_two_people_share_four_days_as_their_rules_and_wishes_say():
         ("b", "d2"),
     ]
     assert report.objective == found.bound == 0
+
+
+def test_the_integer_program_over_the_columns_mends_a_rounding_that_leaves_a_line_short():
+    """Both people's heaviest columns are day 0; among the columns priced there is a roster that
+    fills both days. SCIP finds it; given that roster it finds nothing better (None)."""
+    days = [day_shift(f"d{d}", d) for d in range(2)]
+    problem = make_problem([person("a"), person("b")], days, days=2, rules=Rules(max_extra_heads=None))
+    master = _Master(problem, ["a", "b"])
+    d0, d1 = frozenset({("d0", 0)}), frozenset({("d1", 0)})
+    for p, columns in (("a", ((d0, 0), (d1, 3))), ("b", ((d0, 0), (d1, 1)))):
+        for column, cost in columns:
+            assert master.add(p, column, cost)
+    rounded = {"a": d0, "b": d0}  # day 1 short, day 0 overstaffed
+    short, over = days[1].under_points(problem.weights), days[0].over_points(problem.weights)
+    assert master.cost(rounded) == short + over
+    mended = master.integer(rounded, 10.0, NEVER)
+    assert mended == {"a": d0, "b": d1}
+    assert master.cost(mended) == 1
+    assert master.integer(mended, 10.0, NEVER) is None
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
