@@ -17,8 +17,11 @@ problem. Then the dive: the assignment with the largest LP value (and every one 
 its person's model, the columns without it leave the master, and the master is priced again,
 until the LP chooses one column per person. Every column keeps every hard rule of its person and
 no hard rule couples people, so the roster is valid at every step: when time runs out the dive
-stops and each person takes their heaviest column. The caller checks the roster with the checker
-and uses it as the full search's hint.
+stops and each person takes their heaviest column. Last, an integer program (SCIP) chooses one
+column per person among all the columns priced, at the root and in the dive, hinted with the
+dive's roster: rounding one fixing at a time leaves lines short that other columns fill (Curtois
+5: the dive 1347, the integer program 1144 in 4 s; the optimum is 1143). The caller checks the
+roster with the checker and uses it as the full search's hint.
 """
 
 from __future__ import annotations
@@ -255,8 +258,9 @@ class _Master:
 def column_roster(
     problem: Problem, triples: Sequence[Triple], seconds: float, stopped: Callable[[], bool]
 ) -> ColumnResult | None:
-    """Root column generation for at most ROOT_SHARE of ``seconds``, then the dive for the rest;
-    None when not one column per person could be priced in time."""
+    """Root column generation for at most ROOT_SHARE of ``seconds``, then the dive until
+    INTEGER_SHARE of ``seconds`` is left, then the integer program over all columns; None when not
+    one column per person could be priced in time."""
     started = time.monotonic()
 
     def left() -> float:

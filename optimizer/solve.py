@@ -498,10 +498,10 @@ def _close_gaps(m: RosterModel, start: _PartResult, seconds: float, run: _Run) -
 
 def _columns_pay(part: Part, share: float, run: _Run) -> bool:
     """Whether the part's roster is first sought by column generation (columns.py): where every
-    penalty but coverage is one person's, the part is small and its time long. Curtois 14 (3,572
-    variables, 300 s): 1279 from the columns in 181 s, against 1512 from the full search alone;
-    at 60 s the full search does better on Curtois 5 and 7 (1143-1150, 1061-1076) than the
-    columns (7: 1257 after 44 s)."""
+    penalty but coverage is one person's, the part is small and its time not too short. Curtois
+    14 (3,572 variables, 300 s): 1279 from the columns in 181 s, against 1512 from the full search
+    alone; Curtois 5 at 60 s: 1144 from the columns in 13 s (the dive and the integer program over
+    its columns), 1143 after the search, against 1143-1151 from the search alone."""
     return (
         not run.params.deterministic
         and share >= COLUMNS_MIN_SECONDS
