@@ -196,9 +196,14 @@ class _Master:
         objective = solver.Objective()
         objective.SetMinimization()
         rows: dict[Line, pywraplp.Constraint] = {}
+        filled = self._filled(start)
+        hinted: list[pywraplp.Variable] = []
+        values: list[float] = []
         for key, demand in self.count.items():
             short = solver.IntVar(0, demand, "")
             extra = solver.IntVar(0, solver.infinity(), "")
+            hinted += [short, extra]
+            values += [max(0, demand - filled[key]), max(0, filled[key] - demand)]
             objective.SetCoefficient(short, self.under[key])
             objective.SetCoefficient(extra, self.over[key])
             rows[key] = solver.Constraint(demand, demand)
@@ -214,8 +219,10 @@ class _Master:
                 objective.SetCoefficient(y, self.objective.GetCoefficient(var))
                 for key in column:
                     rows[key].SetCoefficient(y, 1)
-        hint = list(chosen)
-        solver.SetHint([chosen[pc] for pc in hint], [float(start[pc[0]] == pc[1]) for pc in hint])
+        for (p, column), y in chosen.items():
+            hinted.append(y)
+            values.append(float(start[p] == column))
+        solver.SetHint(hinted, values)  # complete: SCIP takes it as a solution from the start
         solver.SetTimeLimit(max(1, int(seconds * 1000)))
         done = threading.Event()
 
@@ -241,14 +248,19 @@ class _Master:
     def cost(self, chosen: dict[str, Column]) -> float:
         """The master's objective of one column per person."""
         total: float = sum(self.objective.GetCoefficient(self.columns[p][c]) for p, c in chosen.items())
-        filled: dict[Line, int] = defaultdict(int)
-        for column in chosen.values():
-            for key in column:
-                filled[key] += 1
+        filled = self._filled(chosen)
         for key, demand in self.count.items():
             total += max(0, demand - filled[key]) * self.under[key]
             total += max(0, filled[key] - demand) * self.over[key]
         return total
+
+    @staticmethod
+    def _filled(chosen: dict[str, Column]) -> dict[Line, int]:
+        filled: dict[Line, int] = defaultdict(int)
+        for column in chosen.values():
+            for key in column:
+                filled[key] += 1
+        return filled
 
     def values(self) -> dict[tuple[str, Column], float]:
         """Each column's value in the last LP solution."""
