@@ -350,7 +350,7 @@ def column_roster(
     values = master.values()
     heaviest = {p: max(master.columns[p], key=lambda c: (values[p, c], -len(c))) for p in people}
     if left() > 0 and not stopped():
-        heaviest = master.integer(heaviest, left(), stopped) or heaviest
+        heaviest = master.integer(heaviest, min(left(), reserve), stopped) or heaviest
     assignments: list[Assignment] = []
     for p in people:
         assignments.extend(Assignment(p, shift, line) for shift, line in sorted(heaviest[p]))
