@@ -222,7 +222,7 @@ class _Master:
         for (p, column), y in chosen.items():
             hinted.append(y)
             values.append(float(start[p] == column))
-        solver.SetHint(hinted, values)  # complete: SCIP takes it as a solution from the start
+        solver.SetHint(hinted, values)  # complete, so SCIP need not complete it (completesol)
         solver.SetTimeLimit(max(1, int(seconds * 1000)))
         done = threading.Event()
 
