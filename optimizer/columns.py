@@ -144,25 +144,17 @@ class _Master:
         self.lp = solver
         self.objective = solver.Objective()
         self.objective.SetMinimization()
-        self.cover: dict[Line, pywraplp.Constraint] = {}
         self.count: dict[Line, int] = {}
         self.under: dict[Line, int] = {}
         self.over: dict[Line, int] = {}
         weights = problem.weights
         for shift in problem.shifts:
             for line, demand in enumerate(shift.demands):
-                short = solver.NumVar(0, solver.infinity(), "")
-                extra = solver.NumVar(0, solver.infinity(), "")
                 key = (shift.id, line)
                 self.count[key] = demand.count
                 self.under[key] = shift.under_points(weights)
                 self.over[key] = shift.over_points(weights)
-                self.objective.SetCoefficient(short, self.under[key])
-                self.objective.SetCoefficient(extra, self.over[key])
-                row = solver.Constraint(demand.count, demand.count)
-                row.SetCoefficient(short, 1)
-                row.SetCoefficient(extra, -1)
-                self.cover[key] = row
+        self.cover = {key: row for key, (row, _, _) in self._cover_lines(solver, self.objective).items()}
         self.convex = {p: solver.Constraint(1, 1) for p in people}
         self.columns: dict[str, dict[Column, pywraplp.Variable]] = {p: {} for p in people}
 
@@ -195,20 +187,13 @@ class _Master:
             return None
         objective = solver.Objective()
         objective.SetMinimization()
-        rows: dict[Line, pywraplp.Constraint] = {}
+        lines = self._cover_lines(solver, objective, integer=True)
         filled = self._filled(start)
         hinted: list[pywraplp.Variable] = []
         values: list[float] = []
-        for key, demand in self.count.items():
-            short = solver.IntVar(0, demand, "")
-            extra = solver.IntVar(0, solver.infinity(), "")
+        for key, (_, short, extra) in lines.items():
             hinted += [short, extra]
-            values += [max(0, demand - filled[key]), max(0, filled[key] - demand)]
-            objective.SetCoefficient(short, self.under[key])
-            objective.SetCoefficient(extra, self.over[key])
-            rows[key] = solver.Constraint(demand, demand)
-            rows[key].SetCoefficient(short, 1)
-            rows[key].SetCoefficient(extra, -1)
+            values += [max(0, self.count[key] - filled[key]), max(0, filled[key] - self.count[key])]
         chosen: dict[tuple[str, Column], pywraplp.Variable] = {}
         for p, columns in self.columns.items():
             one = solver.Constraint(1, 1)
@@ -218,7 +203,7 @@ class _Master:
                 one.SetCoefficient(y, 1)
                 objective.SetCoefficient(y, self.objective.GetCoefficient(var))
                 for key in column:
-                    rows[key].SetCoefficient(y, 1)
+                    lines[key][0].SetCoefficient(y, 1)
         for (p, column), y in chosen.items():
             hinted.append(y)
             values.append(float(start[p] == column))
@@ -253,6 +238,26 @@ class _Master:
             total += max(0, demand - filled[key]) * self.under[key]
             total += max(0, filled[key] - demand) * self.over[key]
         return total
+
+    def _cover_lines(
+        self, solver: pywraplp.Solver, objective: pywraplp.Objective, integer: bool = False
+    ) -> dict[Line, tuple[pywraplp.Constraint, pywraplp.Variable, pywraplp.Variable]]:
+        """Each cover line's row (columns + shortfall − overstaffing = count) with its shortfall
+        and overstaffing variables, paid in ``objective``: continuous for the LP, integer for
+        the integer program."""
+        lines = {}
+        var = solver.IntVar if integer else solver.NumVar
+        for key, demand in self.count.items():
+            # The LP's shortfall is unbounded above, so that its duals keep the Lagrangian bound.
+            short = var(0, demand if integer else solver.infinity(), "")
+            extra = var(0, solver.infinity(), "")
+            objective.SetCoefficient(short, self.under[key])
+            objective.SetCoefficient(extra, self.over[key])
+            row = solver.Constraint(demand, demand)
+            row.SetCoefficient(short, 1)
+            row.SetCoefficient(extra, -1)
+            lines[key] = (row, short, extra)
+        return lines
 
     @staticmethod
     def _filled(chosen: dict[str, Column]) -> dict[Line, int]:
@@ -348,10 +353,10 @@ def column_roster(
         generate(deadline=reserve, most=DIVE_ROUNDS)
     master.solve()
     values = master.values()
-    heaviest = {p: max(master.columns[p], key=lambda c: (values[p, c], -len(c))) for p in people}
+    roster = {p: max(master.columns[p], key=lambda c: (values[p, c], -len(c))) for p in people}
     if left() > 0 and not stopped():
-        heaviest = master.integer(heaviest, min(left(), reserve), stopped) or heaviest
+        roster = master.integer(roster, min(left(), reserve), stopped) or roster
     assignments: list[Assignment] = []
     for p in people:
-        assignments.extend(Assignment(p, shift, line) for shift, line in sorted(heaviest[p]))
+        assignments.extend(Assignment(p, shift, line) for shift, line in sorted(roster[p]))
     return ColumnResult(assignments, bound, lp, complete)
