@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from optimizer.builder import RosterModel
+from optimizer.problem import Shift
 
 Key = tuple[str, str, int]  # (person, shift, line)
 
@@ -84,6 +85,21 @@ def gap_piece(m: RosterModel, chosen: set[Key], limit: float) -> set[Key]:
     weekly cap, and filling them meant a chain through 12 of those people (morning shifts handed
     on, weekend lines given up). Re-solving the 26 candidates of the short lines with everybody
     else fixed found 632,426 and proved it best for that piece in 1.3 s."""
+    people: set[str] = set()
+    free: set[Key] = set()
+    for s, d in short_lines(m, chosen):
+        new = [p for p in m.people_on_line[s.id, d] if p not in people]
+        keys = [(p, t.id, line) for p in new for t in m.shifts_of[p] for line in m.lines_of[p, t.id]]
+        if len(free) + len(keys) > limit:
+            continue
+        people.update(new)
+        free.update(keys)
+    return free
+
+
+def short_lines(m: RosterModel, chosen: set[Key]) -> list[tuple[Shift, int]]:
+    """The lines (shift, demand line) the roster ``chosen`` leaves short that somebody could fill,
+    the heaviest first, then by start."""
     filled = Counter((shift, line) for _, shift, line in chosen)
     weights = m.problem.weights
     short = [
@@ -93,16 +109,18 @@ def gap_piece(m: RosterModel, chosen: set[Key], limit: float) -> set[Key]:
         if filled[s.id, d] < demand.count and m.people_on_line.get((s.id, d))
     ]
     short.sort(key=lambda sd: (-sd[0].under_points(weights), sd[0].start, sd[0].id, sd[1]))
-    people: set[str] = set()
-    free: set[Key] = set()
-    for s, d in short:
-        new = [p for p in m.people_on_line[s.id, d] if p not in people]
-        keys = [(p, t.id, line) for p in new for t in m.shifts_of[p] for line in m.lines_of[p, t.id]]
-        if len(free) + len(keys) > limit:
-            continue
-        people.update(new)
-        free.update(keys)
-    return free
+    return short
+
+
+def window_piece(m: RosterModel, day: int, width: int) -> set[Key]:
+    """The variables of everybody on the days within ``width`` days of ``day`` (both sides).
+
+    Why: filling a short line can take a chain through people who cannot fill it themselves
+    (Curtois 8, the columns' roster of 1400: a late shift on day 6 short, all 74 night shifts
+    already given; re-solving the 13 people who could take it over days 2-10 found nothing, while
+    everybody over the same days found 1310 and proved it best for that piece in 1.5 s). The
+    random windows of CP-SAT's LNS (and of Neighbourhoods) find it on one seed in four."""
+    return {key for key in m.x if abs(m.shifts[key[1]].day - day) <= width}
 
 
 @contextmanager

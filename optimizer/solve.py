@@ -23,7 +23,7 @@ from optimizer.decompose import Part, bridge_people, empty_roster_cost, split
 from optimizer.eligibility import Triple, eligible_triples
 from optimizer.explain import explain
 from optimizer.greedy import extend_roster, greedy_roster, previous_roster, repair_roster
-from optimizer.lns import Neighbourhoods, fixed, gap_piece
+from optimizer.lns import Neighbourhoods, fixed, gap_piece, short_lines, window_piece
 from optimizer.params import SolveParams
 from optimizer.problem import Problem
 from optimizer.solution import Assignment, PenaltyLine, Progress, Solution, SolveStats, SolveStatus
@@ -205,6 +205,12 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
         column_bound = 0
         if _columns_pay(part, share, run):
             roster, column_bound = _column_hint(m, part, roster, share * COLUMNS_SHARE, run)
+            start = _scored_part(part.problem, roster)
+            if start is not None:
+                # The columns' roster rounds an LP that covers what it can; a line it leaves
+                # short may be filled by a chain through the days around it (see _close_windows).
+                start.bound = column_bound
+                roster = _close_windows(m, start, share * WINDOWS_SHARE, run)[0].assignments
             left = run.left()
             share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         if lns and deterministic:
@@ -359,6 +365,12 @@ SETTLED_GAP = 0.1
 CLOSE_GAPS_SECONDS_PER_VARIABLE = 100e-6  # a share shorter than this: the time goes to the bounds
 CLOSE_GAPS_SHARE = 0.5
 GAP_PIECE_SHARE = 0.3
+# After the columns' roster (see _close_windows), for at most WINDOWS_SHARE of the part's time:
+# windows of days around its short lines, each piece at most WINDOW_PIECE_SHARE of the variables
+# and WINDOW_MOVE_SECONDS long.
+WINDOWS_SHARE = 0.1
+WINDOW_PIECE_SHARE = 0.5
+WINDOW_MOVE_SECONDS = 5.0
 LOCAL_SEARCH_SUBSOLVERS = ("ls", "ls_lin")  # CP-SAT's names for its local-search helpers
 LNS_WORKERS = 1  # small pieces: one worker did better than two (Curtois 8, 60 s: 2156 vs 2268)
 LNS_MOVE_SECONDS = (0.5, 3.0)  # each move's limit: a twentieth of the LNS time, within these
@@ -458,9 +470,7 @@ def _solve_part(
 
 def _close_gaps(m: RosterModel, start: _PartResult, seconds: float, run: _Run) -> tuple[_PartResult, float]:
     """``start`` with its short lines re-solved for at most ``seconds``: everybody who could fill
-    one free, everybody else fixed (lns.gap_piece). A better roster, checked by the independent
-    checker, is returned and hinted to the model completely (the piece's solution is one of the
-    whole model); else ``start``, and the model keeps its hint. Also returns the time spent.
+    one free, everybody else fixed (lns.gap_piece); see _re_solve. Also returns the time spent.
 
     Why: CP-SAT's own LNS pieces are random; where filling a short line takes a chain through
     the people who could fill it, they miss it (see gap_piece: 20,000 points on the street's
@@ -469,6 +479,60 @@ def _close_gaps(m: RosterModel, start: _PartResult, seconds: float, run: _Run) -
     free = gap_piece(m, chosen, GAP_PIECE_SHARE * len(m.x))
     if not free or seconds < LNS_MOVE_SECONDS[0]:
         return start, 0.0
+    result, _, spent = _re_solve(m, start, free, seconds, run)
+    return result, spent
+
+
+def _close_windows(
+    m: RosterModel, start: _PartResult, seconds: float, run: _Run
+) -> tuple[_PartResult, float]:
+    """``start`` with everybody re-solved over a window of days around each day with a short
+    line (lns.window_piece), for at most ``seconds`` in all: the window starts a day wide on each
+    side and widens by a day while its piece is searched to the end with nothing better, until a
+    piece runs out of its WINDOW_MOVE_SECONDS, passes WINDOW_PIECE_SHARE of the variables or holds
+    them all. After a better roster the short lines are taken again. Returns the best roster
+    (hinted to the model completely) and the time spent.
+
+    Why: where everybody qualified could fill a short line, its candidates are the whole part
+    (gap_piece takes none), and the chain that fills it runs through the days around it; see
+    window_piece."""
+    best, spent = start, 0.0
+    done: set[int] = set()  # days whose windows gave nothing since the last better roster
+    while not run.stopped and best.objective > start.bound:
+        chosen = {(a.person_id, a.shift_id, a.demand_index) for a in best.assignments}
+        days = dict.fromkeys(s.day for s, _ in short_lines(m, chosen))
+        day = next((d for d in days if d not in done), None)
+        if day is None:
+            break
+        done.add(day)
+        width = 1
+        while seconds - spent >= LNS_MOVE_SECONDS[0] and not run.stopped:
+            free = window_piece(m, day, width)
+            if len(free) > WINDOW_PIECE_SHARE * len(m.x):
+                break
+            after, ended, used = _re_solve(m, best, free, min(WINDOW_MOVE_SECONDS, seconds - spent), run)
+            spent += used
+            if after is not best:
+                best = after
+                done.clear()
+                break
+            if not ended or len(free) == len(m.x):
+                break  # out of time, or the window holds the whole part already
+            width += 1
+        if seconds - spent < LNS_MOVE_SECONDS[0]:
+            break
+    return best, spent
+
+
+def _re_solve(
+    m: RosterModel, start: _PartResult, free: set[tuple[str, str, int]], seconds: float, run: _Run
+) -> tuple[_PartResult, bool, float]:
+    """``start`` with the variables ``free`` re-solved and every other decision fixed, for at
+    most ``seconds``. A better roster, checked by the independent checker, is returned and hinted
+    to the model completely (the piece's solution is one of the whole model); else ``start``, and
+    the model keeps its hint. Also returns whether the piece was searched to the end (proven best
+    or without a roster) and the time spent."""
+    chosen = {(a.person_id, a.shift_id, a.demand_index) for a in start.assignments}
     hint = m.model.proto.solution_hint
     saved = (list(hint.vars), list(hint.values))
     run.fixed_bound = start.bound  # the piece's bound is no bound of the part
@@ -481,6 +545,7 @@ def _close_gaps(m: RosterModel, start: _PartResult, seconds: float, run: _Run) -
             )
     finally:
         run.fixed_bound = None
+    ended = after.status == SolveStatus.OPTIMAL
     hint = m.model.proto.solution_hint  # fixed() leaves the model without a hint
     if (
         after.status != SolveStatus.NO_ROSTER
@@ -490,10 +555,10 @@ def _close_gaps(m: RosterModel, start: _PartResult, seconds: float, run: _Run) -
         hint.vars.extend(range(len(after.values)))
         hint.values.extend(after.values)
         after.values = []
-        return after, after.spent
+        return after, ended, after.spent
     hint.vars.extend(saved[0])
     hint.values.extend(saved[1])
-    return start, after.spent
+    return start, ended, after.spent
 
 
 def _columns_pay(part: Part, share: float, run: _Run) -> bool:
