@@ -62,6 +62,9 @@ class _Run:
     done_bound: int = 0
     pending: int = 0  # empty-roster cost of the parts not solved yet
     fixed_bound: int | None = None  # during LNS: the part's bound (the pieces' bounds are no bounds)
+    # A bound of the part in search known before its search (the columns' Lagrangian bound, or the
+    # part's bound before its second pass): progress never reports less for the part.
+    part_bound: int = 0
     limit: float = 0.0  # the time limit (params.seconds, or the one by size)
     budget: float = 0.0  # seconds for the parts: the time limit less what joining them will take
     whole_roster: list[Assignment] | None = None  # bridged parts: the whole problem's greedy roster
@@ -101,7 +104,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         if run.on_progress is not None:
             own = run.fixed_bound
             if own is None:
-                own = max(0, math.ceil(self.best_objective_bound - 1e-6))
+                own = max(run.part_bound, math.ceil(self.best_objective_bound - 1e-6))
             bound = run.done_bound + own
             run.on_progress(
                 Progress(
@@ -211,6 +214,7 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
                 # short may be filled by a chain through the days around it (see _close_windows).
                 start.bound = column_bound
                 roster = _close_windows(m, start, share * WINDOWS_SHARE, run)[0].assignments
+            run.part_bound = column_bound
             left = run.left()
             share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         if lns and deterministic:
@@ -266,6 +270,7 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
             used += closing
         if deterministic:
             left -= used
+        run.part_bound = 0
         run.done_objective += result.objective
         run.done_bound += result.bound
         results.append(result)
@@ -333,6 +338,7 @@ def _second_pass(
         hinting = _add_hint(m, chosen, run)
         run.done_objective -= before.objective
         run.done_bound -= before.bound
+        run.part_bound = before.bound
         closed, closing = _close_gaps(m, before, share * CLOSE_GAPS_SHARE, run)
         if run.params.deterministic:
             left -= hinting + closing
@@ -344,6 +350,7 @@ def _second_pass(
         )
         best.bound = min(best.objective, max(before.bound, after.bound))
         best.status = SolveStatus.OPTIMAL if best.bound == best.objective else SolveStatus.FEASIBLE
+        run.part_bound = 0
         run.done_objective += best.objective
         run.done_bound += best.bound
         results[i] = best

@@ -189,3 +189,26 @@ def test_the_columns_roster_is_reported_as_progress_before_the_search_starts(mon
     assert first.solutions == 0  # before any roster of CP-SAT's own
     assert first.objective == rosters[0]
     assert first.bound <= first.objective
+
+
+def test_the_progress_bound_does_not_fall_once_the_columns_bound_is_reported(monkeypatch):
+    """The job page's bound: the full search starts with a weaker bound of its own (its LP is
+    not solved at its first roster), which must not pull the columns' bound down. The columns'
+    bound here is the ward's optimum (a valid bound; proven first)."""
+    ward = minimum_problem(10, 28, seed=2)
+    best = solve_and_check(ward, TEST_PARAMS)
+    assert best.status == SolveStatus.OPTIMAL
+    real_columns = solve_module.column_roster
+
+    def columns(problem, triples, seconds, stopped):
+        found = real_columns(problem, triples, seconds, stopped)
+        return dataclasses.replace(found, bound=best.objective)
+
+    monkeypatch.setattr(solve_module, "column_roster", columns)
+    monkeypatch.setattr(solve_module, "COLUMNS_MIN_SECONDS", 1.0)
+    reports = []
+    solution = solve_and_check(ward, SolveParams(seconds=4.0, workers=1, seed=1), on_progress=reports.append)
+    assert len(reports) >= 2  # the columns' roster, then the search's
+    for report in reports:
+        assert report.bound == min(best.objective, report.objective)
+    assert solution.bound == best.objective
