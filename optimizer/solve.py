@@ -167,6 +167,7 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
         for part in parts
     ]
     to_search = [i for i, big in enumerate(too_big) if not big]
+    windows: set[int] = set()  # parts whose second pass closes short lines through windows
     ahead = _Ahead(run)
     for index, part in enumerate(parts):
         run.pending -= empty_roster_cost(part.problem)
@@ -206,7 +207,15 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
             left = run.left()
         share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         column_bound = 0
+        # A part of people's own patterns tied by coverage alone that the columns do not take
+        # (too big): its search keeps WINDOWS_TAIL of the share for the second pass, which
+        # closes its short lines through windows of days and searches again (see _close_windows).
+        tail = 0.0
+        if not deterministic and lns and columns_apply(part.problem, part.triples):
+            tail = WINDOWS_TAIL
+            windows.add(index)
         if _columns_pay(part, share, run):
+            tail = 0.0  # the columns' roster has had its windows
             roster, column_bound = _column_hint(m, part, roster, share * COLUMNS_SHARE, run)
             start = _scored_part(part.problem, roster)
             if start is not None:
@@ -221,7 +230,9 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
             result = _solve_part(m, share * FULL_SEARCH_SHARE, run)
         else:
             # The whole share, unless (with lns) CP-SAT has no roster of its own by then.
-            result = _solve_part(m, share, run, give_up=share * FULL_SEARCH_SHARE if lns else None)
+            result = _solve_part(
+                m, share * (1 - tail), run, give_up=share * FULL_SEARCH_SHARE if lns else None
+            )
         used = result.spent
         searched = result.status != SolveStatus.NO_ROSTER  # CP-SAT found a roster of its own
         if result.status == SolveStatus.NO_ROSTER:
@@ -276,7 +287,7 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
         results.append(result)
         models.append(m)
     ahead.close()
-    return _second_pass(models, results, run, left)
+    return _second_pass(models, results, run, left, windows=[i in windows for i in range(len(parts))])
 
 
 class _Ahead:
@@ -315,12 +326,18 @@ class _Ahead:
 
 
 def _second_pass(
-    models: list[RosterModel | None], results: list[_PartResult], run: _Run, left: float
+    models: list[RosterModel | None],
+    results: list[_PartResult],
+    run: _Run,
+    left: float,
+    *,
+    windows: list[bool] | None = None,
 ) -> list[_PartResult]:
     """Time that parts proven early did not use goes to the parts still open by their gap
     (objective − bound: the street's gap is the sum of its parts'), widest first, each first
-    closing its short lines (_close_gaps), then searching again from its best roster (a
-    complete hint); a part keeps the better roster and the higher bound."""
+    closing its short lines (_close_gaps, or where ``windows[i]`` _close_windows, which may take
+    the part's whole share), then searching again from its best roster (a complete hint); a part
+    keeps the better roster and the higher bound."""
     open_parts = [
         i for i, r in enumerate(results) if r.status == SolveStatus.FEASIBLE and models[i] is not None
     ]
@@ -339,16 +356,25 @@ def _second_pass(
         run.done_objective -= before.objective
         run.done_bound -= before.bound
         run.part_bound = before.bound
-        closed, closing = _close_gaps(m, before, share * CLOSE_GAPS_SHARE, run)
+        if windows is not None and windows[i]:
+            closed, closing = _close_windows(m, before, share, run)
+        else:
+            closed, closing = _close_gaps(m, before, share * CLOSE_GAPS_SHARE, run)
         if run.params.deterministic:
             left -= hinting + closing
-        after = _solve_part(m, share - closing, run)
-        if run.params.deterministic:
-            left -= after.spent
-        best = (
-            after if after.status != SolveStatus.NO_ROSTER and after.objective <= closed.objective else closed
-        )
-        best.bound = min(best.objective, max(before.bound, after.bound))
+        if share - closing < MIN_PART_SECONDS:
+            best = closed  # the windows took the part's share
+            best.bound = min(best.objective, before.bound)
+        else:
+            after = _solve_part(m, share - closing, run)
+            if run.params.deterministic:
+                left -= after.spent
+            best = (
+                after
+                if after.status != SolveStatus.NO_ROSTER and after.objective <= closed.objective
+                else closed
+            )
+            best.bound = min(best.objective, max(before.bound, after.bound))
         best.status = SolveStatus.OPTIMAL if best.bound == best.objective else SolveStatus.FEASIBLE
         run.part_bound = 0
         run.done_objective += best.objective
@@ -378,6 +404,7 @@ GAP_PIECE_SHARE = 0.3
 WINDOWS_SHARE = 0.1
 WINDOW_PIECE_SHARE = 0.5
 WINDOW_MOVE_SECONDS = 5.0
+WINDOWS_TAIL = 0.3
 LOCAL_SEARCH_SUBSOLVERS = ("ls", "ls_lin")  # CP-SAT's names for its local-search helpers
 LNS_WORKERS = 1  # small pieces: one worker did better than two (Curtois 8, 60 s: 2156 vs 2268)
 LNS_MOVE_SECONDS = (0.5, 3.0)  # each move's limit: a twentieth of the LNS time, within these
@@ -504,6 +531,13 @@ def _close_windows(
     (gap_piece takes none), and the chain that fills it runs through the days around it; see
     window_piece."""
     best, spent = start, 0.0
+    began = time.monotonic()
+
+    def used() -> float:
+        # Wall clock: the pieces' fixing, checking and hinting take time beside CP-SAT's own (on
+        # Curtois 12 the solve ended 3 s late when only the searches were counted).
+        return spent if run.params.deterministic else time.monotonic() - began
+
     done: set[int] = set()  # days whose windows gave nothing since the last better roster
     while not run.stopped and best.objective > start.bound:
         chosen = {(a.person_id, a.shift_id, a.demand_index) for a in best.assignments}
@@ -513,12 +547,12 @@ def _close_windows(
             break
         done.add(day)
         width = 1
-        while seconds - spent >= LNS_MOVE_SECONDS[0] and not run.stopped:
+        while seconds - used() >= LNS_MOVE_SECONDS[0] and not run.stopped:
             free = window_piece(m, day, width)
             if len(free) > WINDOW_PIECE_SHARE * len(m.x):
                 break
-            after, ended, used = _re_solve(m, best, free, min(WINDOW_MOVE_SECONDS, seconds - spent), run)
-            spent += used
+            after, ended, searched = _re_solve(m, best, free, min(WINDOW_MOVE_SECONDS, seconds - used()), run)
+            spent += searched
             if after is not best:
                 best = after
                 done.clear()
@@ -526,9 +560,9 @@ def _close_windows(
             if not ended or len(free) == len(m.x):
                 break  # out of time, or the window holds the whole part already
             width += 1
-        if seconds - spent < LNS_MOVE_SECONDS[0]:
+        if seconds - used() < LNS_MOVE_SECONDS[0]:
             break
-    return best, spent
+    return best, used()
 
 
 def _re_solve(

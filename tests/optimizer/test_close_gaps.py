@@ -203,9 +203,9 @@ def _stuck_search(
         closings.append((begun.objective, begun.bound, closed.objective))
         return closed, spent
 
-    def second_pass_spy(*args: Any) -> Any:
+    def second_pass_spy(*args: Any, **kwargs: Any) -> Any:
         before_second_pass.append(len(closings))
-        return second_pass(*args)
+        return second_pass(*args, **kwargs)
 
     monkeypatch.setattr(solve_module, "_solve_part", stuck)
     monkeypatch.setattr(solve_module, "_close_gaps", close_spy)

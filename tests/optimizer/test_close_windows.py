@@ -19,12 +19,13 @@ from tests.builders import DAY, day_shift, make_problem, person, solve_and_check
 solve_module = importlib.import_module("optimizer.solve")  # the module, not the function
 
 
-def _chain() -> tuple[Problem, list[Assignment]]:
+def _chain(cap: int | None = None) -> tuple[Problem, list[Assignment]]:
     """Four day shifts S0-S3 of one head each; A and B may work two shifts each, B only on days
     0-2 (no cap on extra heads, as in the Curtois benchmark, so the columns apply). The start
     roster leaves S3 short: A, its one candidate, is on S0 and S1 and at the cap. Filling S3
     takes a chain: B onto S1, A off it and onto S3 (A: S0, S3; B: S1, S2). The short line's
-    candidates alone (A) find nothing; the days 1-5 around it hold the chain."""
+    candidates alone (A) find nothing; the days 1-5 around it hold the chain. ``cap``: extra heads
+    allowed on a line (0: the street's default, which couples people)."""
     two_shifts = 2 * 8 * 60
     problem = make_problem(
         [
@@ -32,7 +33,7 @@ def _chain() -> tuple[Problem, list[Assignment]]:
             person("B", max_minutes_total=two_shifts, available=(Window(0, 3 * DAY),)),
         ],
         [day_shift(f"S{d}", d) for d in range(4)],
-        rules=Rules(max_extra_heads=None),
+        rules=Rules(max_extra_heads=cap),
     )
     start = [Assignment("A", "S0", 0), Assignment("A", "S1", 0), Assignment("B", "S2", 0)]
     return problem, start
@@ -157,3 +158,48 @@ def test_the_columns_roster_is_closed_through_windows_before_the_full_search(
     assert closings[0][0] == start and closings[0][1] < start
     assert closings[0][2] <= 8.0 * solve_module.WINDOWS_SHARE
     assert solution.objective <= closings[0][1]
+
+
+@pytest.mark.parametrize("cap", [None, 0])
+def test_a_part_of_own_patterns_the_columns_do_not_take_keeps_a_tail_of_its_share_for_windows(
+    monkeypatch: pytest.MonkeyPatch, cap: int | None
+) -> None:
+    """Where the columns apply (``cap`` None) but do not pay, the full search keeps WINDOWS_TAIL
+    of the share, and the second pass closes the short lines through windows before searching
+    again. Where people are coupled (``cap`` 0, the street) the search takes the whole share and
+    the second pass closes gaps by candidates as before."""
+    problem, roster = _chain(cap)
+    monkeypatch.setattr(solve_module, "WINDOW_PIECE_SHARE", 1.0)
+    monkeypatch.setattr(solve_module, "first_roster", lambda *args, **kwargs: (roster, 0.0))
+    searches: list[float] = []
+    search = solve_module._solve_part
+
+    def stuck_first(m: Any, seconds: float, run: Any, **kwargs: Any) -> Any:
+        if kwargs.get("piece"):
+            return search(m, seconds, run, **kwargs)
+        searches.append(seconds)
+        if len(searches) == 1:  # the first search ends where it began, proving nothing
+            return solve_module._scored_part(m.problem, roster)
+        return search(m, seconds, run, **kwargs)
+
+    closings: list[tuple[int, int]] = []
+    close = solve_module._close_windows
+
+    def spy(m: Any, start: Any, seconds: float, run: Any) -> Any:
+        closed, spent = close(m, start, seconds, run)
+        closings.append((start.objective, closed.objective))
+        return closed, spent
+
+    monkeypatch.setattr(solve_module, "_solve_part", stuck_first)
+    monkeypatch.setattr(solve_module, "_close_windows", spy)
+    limit = 8.0
+    solution = solve_and_check(problem, SolveParams(seconds=limit, workers=1, seed=1))
+    start = check_roster(problem, roster).objective
+    if cap is None:
+        assert searches[0] <= limit * (1 - solve_module.WINDOWS_TAIL)
+        assert closings == [(start, solution.objective)] and solution.objective < start
+        assert solution.unmet == ()
+        assert len(searches) == 2  # the search again after the windows
+    else:
+        assert searches[0] > limit * (1 - solve_module.WINDOWS_TAIL)
+        assert closings == []
