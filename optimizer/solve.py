@@ -7,7 +7,7 @@ import dataclasses
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -207,25 +207,26 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
             left = run.left()
         share = max(left * part.size / rest_size, MIN_PART_SECONDS)
         column_bound = 0
-        # A part of people's own patterns tied by coverage alone that the columns do not take
-        # (too big): its search keeps WINDOWS_TAIL of the share for the second pass, which
-        # closes its short lines through windows of days and searches again (see _close_windows).
         tail = 0.0
-        if not deterministic and lns and columns_apply(part.problem, part.triples):
-            tail = WINDOWS_TAIL
+        # People's own patterns tied by coverage alone (columns.applies): the columns where they
+        # pay, and short lines closed through windows of days (see _close_windows).
+        own_patterns = not deterministic and columns_apply(part.problem, part.triples)
+        if own_patterns and lns:
             windows.add(index)
-        if _columns_pay(part, share, run):
-            tail = 0.0  # the columns' roster has had its windows
-            roster, column_bound = _column_hint(m, part, roster, share * COLUMNS_SHARE, run)
-            start = _scored_part(part.problem, roster)
+        if own_patterns and _columns_pay(part, share):
+            start, column_bound = _column_hint(m, part, roster, share * COLUMNS_SHARE, run)
             if start is not None:
                 # The columns' roster rounds an LP that covers what it can; a line it leaves
-                # short may be filled by a chain through the days around it (see _close_windows).
+                # short may be filled by a chain through the days around it.
                 start.bound = column_bound
                 roster = _close_windows(m, start, share * WINDOWS_SHARE, run)[0].assignments
             run.part_bound = column_bound
             left = run.left()
             share = max(left * part.size / rest_size, MIN_PART_SECONDS)
+        elif own_patterns and lns:
+            # Too big for the columns: the search keeps WINDOWS_TAIL of the share for the second
+            # pass, which closes the short lines through windows and searches again.
+            tail = WINDOWS_TAIL
         if lns and deterministic:
             result = _solve_part(m, share * FULL_SEARCH_SHARE, run)
         else:
@@ -287,7 +288,7 @@ def _solve_parts(parts: list[Part], run: _Run, *, lns: bool) -> list[_PartResult
         results.append(result)
         models.append(m)
     ahead.close()
-    return _second_pass(models, results, run, left, windows=[i in windows for i in range(len(parts))])
+    return _second_pass(models, results, run, left, windows=windows)
 
 
 class _Ahead:
@@ -331,11 +332,11 @@ def _second_pass(
     run: _Run,
     left: float,
     *,
-    windows: list[bool] | None = None,
+    windows: Collection[int] = (),
 ) -> list[_PartResult]:
     """Time that parts proven early did not use goes to the parts still open by their gap
     (objective − bound: the street's gap is the sum of its parts'), widest first, each first
-    closing its short lines (_close_gaps, or where ``windows[i]`` _close_windows, which may take
+    closing its short lines (_close_gaps, or for the parts in ``windows`` _close_windows, which may take
     the part's whole share), then searching again from its best roster (a complete hint); a part
     keeps the better roster and the higher bound."""
     open_parts = [
@@ -356,7 +357,7 @@ def _second_pass(
         run.done_objective -= before.objective
         run.done_bound -= before.bound
         run.part_bound = before.bound
-        if windows is not None and windows[i]:
+        if i in windows:
             closed, closing = _close_windows(m, before, share, run)
         else:
             closed, closing = _close_gaps(m, before, share * CLOSE_GAPS_SHARE, run)
@@ -404,7 +405,7 @@ GAP_PIECE_SHARE = 0.3
 WINDOWS_SHARE = 0.1
 WINDOW_PIECE_SHARE = 0.5
 WINDOW_MOVE_SECONDS = 5.0
-WINDOWS_TAIL = 0.3
+WINDOWS_TAIL = 0.3  # kept from the search, for the windows, where the columns do not run
 LOCAL_SEARCH_SUBSOLVERS = ("ls", "ls_lin")  # CP-SAT's names for its local-search helpers
 LNS_WORKERS = 1  # small pieces: one worker did better than two (Curtois 8, 60 s: 2156 vs 2268)
 LNS_MOVE_SECONDS = (0.5, 3.0)  # each move's limit: a twentieth of the LNS time, within these
@@ -571,8 +572,8 @@ def _re_solve(
     """``start`` with the variables ``free`` re-solved and every other decision fixed, for at
     most ``seconds``. A better roster, checked by the independent checker, is returned and hinted
     to the model completely (the piece's solution is one of the whole model); else ``start``, and
-    the model keeps its hint. Also returns whether the piece was searched to the end (proven best
-    or without a roster) and the time spent."""
+    the model keeps its hint. Also returns whether the piece was searched to the end (its roster
+    proven best for the piece) and the time spent."""
     chosen = {(a.person_id, a.shift_id, a.demand_index) for a in start.assignments}
     hint = m.model.proto.solution_hint
     saved = (list(hint.vars), list(hint.values))
@@ -602,44 +603,38 @@ def _re_solve(
     return start, ended, after.spent
 
 
-def _columns_pay(part: Part, share: float, run: _Run) -> bool:
-    """Whether the part's roster is first sought by column generation (columns.py): where every
-    penalty but coverage is one person's, the part is small and its time not too short. Curtois
+def _columns_pay(part: Part, share: float) -> bool:
+    """Whether the roster of a part of people's own patterns (columns.applies; never in
+    deterministic mode) is first sought by column generation (columns.py): where the part is
+    small and its time not too short. Curtois
     14 (3,572 variables, 300 s): 1279 from the columns in 181 s, against 1512 from the full search
     alone; Curtois 5 at 60 s: 1144 from the columns in 13 s (the dive and the integer program over
     its columns), 1143 after the search, against 1143-1151 from the search alone."""
-    return (
-        not run.params.deterministic
-        and share >= COLUMNS_MIN_SECONDS
-        and part.size < BIG_PART
-        and columns_apply(part.problem, part.triples)
-    )
+    return share >= COLUMNS_MIN_SECONDS and part.size < BIG_PART
 
 
 def _column_hint(
     m: RosterModel, part: Part, roster: list[Assignment] | None, seconds: float, run: _Run
-) -> tuple[list[Assignment] | None, int]:
+) -> tuple[_PartResult | None, int]:
     """The roster of columns.column_roster, hinted to ``m`` completely when the checker finds it
-    valid and better than ``roster`` (the first roster); returns the roster to fall back on and
-    the columns' Lagrangian bound (0: none)."""
+    valid and better than ``roster`` (the first roster); returns the roster to fall back on,
+    scored by the checker (None: neither is valid), and the columns' Lagrangian bound (0: none)."""
+    first = _scored_part(part.problem, roster)
     found = column_roster(part.problem, part.triples, seconds, lambda: run.stopped)
     if found is None:
-        return roster, 0
+        return first, 0
     better = _scored_part(part.problem, found.assignments)
-    first = _scored_part(part.problem, roster)
-    if better is not None and (first is None or better.objective < first.objective):
-        m.model.clear_hints()  # type: ignore[no-untyped-call]
-        _add_hint(m, {(a.person_id, a.shift_id, a.demand_index) for a in better.assignments}, run)
-        roster = better.assignments
-        objective = run.done_objective + better.objective + run.pending
-        if run.on_progress is not None and objective < run.reported:
-            # Minutes may pass before the search's first roster: the job page hears of this one.
-            run.reported = objective
-            bound = min(objective, run.done_bound + found.bound)
-            run.on_progress(
-                Progress(objective, bound, time.monotonic() - run.started, run.solutions, run.limit)
-            )
-    return roster, found.bound
+    if better is None or (first is not None and better.objective >= first.objective):
+        return first, found.bound
+    m.model.clear_hints()  # type: ignore[no-untyped-call]
+    _add_hint(m, {(a.person_id, a.shift_id, a.demand_index) for a in better.assignments}, run)
+    objective = run.done_objective + better.objective + run.pending
+    if run.on_progress is not None and objective < run.reported:
+        # Minutes may pass before the search's first roster: the job page hears of this one.
+        run.reported = objective
+        bound = min(objective, run.done_bound + found.bound)
+        run.on_progress(Progress(objective, bound, time.monotonic() - run.started, run.solutions, run.limit))
+    return better, found.bound
 
 
 def _scored_part(problem: Problem, roster: list[Assignment] | None) -> _PartResult | None:
